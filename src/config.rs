@@ -1,0 +1,1 @@
+//! Java-style `.properties` files (`broker.conf`, `namesrv.conf`).
