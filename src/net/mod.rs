@@ -13,3 +13,12 @@ pub mod shutdown;
 pub use client::{ClientError, RemotingClient};
 pub use server::{Connection, RequestHandler, Server};
 pub use shutdown::Shutdown;
+
+use std::sync::atomic::{AtomicI32, Ordering};
+
+static NEXT_OPAQUE: AtomicI32 = AtomicI32::new(1);
+
+/// A process-wide request id, like Java's `RemotingCommand.requestId` counter (wraps on overflow).
+pub fn next_opaque() -> i32 {
+    NEXT_OPAQUE.fetch_add(1, Ordering::Relaxed)
+}

@@ -10,7 +10,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -62,7 +62,6 @@ struct ConnInner {
 }
 
 static NEXT_CONN_ID: AtomicU64 = AtomicU64::new(1);
-static NEXT_OPAQUE: AtomicI32 = AtomicI32::new(1);
 
 impl Connection {
     /// A process-unique id.
@@ -93,14 +92,14 @@ impl Connection {
     /// Sends a oneway request to the peer (e.g. `NOTIFY_CONSUMER_IDS_CHANGED`). Fails if the connection is gone
     /// or its write queue is full.
     pub fn send_oneway(&self, mut request: RemotingCommand) -> bool {
-        request.opaque = NEXT_OPAQUE.fetch_add(1, Ordering::Relaxed);
+        request.opaque = super::next_opaque();
         request.mark_oneway();
         self.inner.tx.try_send(request).is_ok()
     }
 
     /// Sends a request to the peer and waits for its response.
     pub async fn request(&self, mut request: RemotingCommand, timeout: Duration) -> Option<RemotingCommand> {
-        let opaque = NEXT_OPAQUE.fetch_add(1, Ordering::Relaxed);
+        let opaque = super::next_opaque();
         request.opaque = opaque;
         let (tx, rx) = oneshot::channel();
         self.inner.pending.insert(opaque, tx);

@@ -47,3 +47,6 @@ pub enum DecodeError {
     #[error("bad binary header: {0}")]
     BadHeader(&'static str),
 }
+
+#[cfg(test)]
+mod roundtrip_tests;

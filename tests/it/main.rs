@@ -1,0 +1,4 @@
+//! In-process integration tests: servers bound to 127.0.0.1:0, driven over real TCP.
+
+mod bad_input;
+mod support;
