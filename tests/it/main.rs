@@ -1,4 +1,5 @@
 //! In-process integration tests: servers bound to 127.0.0.1:0, driven over real TCP.
 
 mod bad_input;
+mod golden;
 mod support;
