@@ -63,6 +63,7 @@ pub struct GetBrokerMemberGroupResponseBody {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::remoting::fastjson::{from_slice, to_vec_plain};

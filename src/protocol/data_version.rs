@@ -77,6 +77,7 @@ fn now_millis() -> i64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::remoting::fastjson::{from_slice, to_vec_plain};

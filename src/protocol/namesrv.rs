@@ -219,6 +219,7 @@ custom_header! {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::remoting::{CustomHeader, ExtFields};

@@ -155,6 +155,7 @@ pub struct TopicRouteData {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::remoting::fastjson::{from_slice, to_vec_plain, to_vec_standard};
