@@ -352,9 +352,10 @@ impl NamesrvProcessor {
 
     fn get_broker_member_group(&self, req: &RemotingCommand) -> RemotingCommand {
         let h: GetBrokerMemberGroupRequestHeader = req.decode_header();
-        let group = self
-            .route
-            .get_broker_member_group(or_null(&h.cluster_name), or_null(&h.broker_name));
+        let group = self.route.get_broker_member_group(
+            h.cluster_name.as_deref().unwrap_or_default(),
+            h.broker_name.as_deref().unwrap_or_default(),
+        );
         ok_with_body(
             req,
             to_vec_plain(&GetBrokerMemberGroupResponseBody {
@@ -437,7 +438,12 @@ impl NamesrvProcessor {
         let h: GetTopicsByClusterRequestHeader = req.decode_header();
         ok_with_body(
             req,
-            to_vec_plain(&self.route.get_topics_by_cluster(or_null(&h.cluster))),
+            to_vec_plain(
+                &h.cluster
+                    .as_deref()
+                    .map(|c| self.route.get_topics_by_cluster(c))
+                    .unwrap_or_default(),
+            ),
         )
     }
 
