@@ -203,42 +203,28 @@ namesrv_config! {
 }
 
 /// Keys UPDATE_NAMESRV_CONFIG always refuses, whatever `configBlackList` says.
-const FIXED_BLACK_LIST: [&str; 4] = [
-    "configBlackList",
-    "configStorePath",
-    "kvConfigPath",
-    "rocketmqHome",
-];
+const FIXED_BLACK_LIST: [&str; 4] = ["configBlackList", "configStorePath", "kvConfigPath", "rocketmqHome"];
 
 impl NamesrvConfig {
     /// Java's defaults with the properties of a `-c` file applied (unknown keys kept in `extra`).
-    pub fn from_properties<K: AsRef<str>, V: AsRef<str>>(
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
+    pub fn from_properties<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
         let mut config = NamesrvConfig::default();
         config.apply_file_properties(pairs);
         config
     }
 
     /// Applies the properties of a config file: known keys set their field, the others go to `extra`.
-    pub fn apply_file_properties<K: AsRef<str>, V: AsRef<str>>(
-        &mut self,
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) {
+    pub fn apply_file_properties<K: AsRef<str>, V: AsRef<str>>(&mut self, pairs: impl IntoIterator<Item = (K, V)>) {
         for (k, v) in pairs {
             if !self.set(k.as_ref(), v.as_ref()) {
-                self.extra
-                    .insert(k.as_ref().to_owned(), v.as_ref().to_owned());
+                self.extra.insert(k.as_ref().to_owned(), v.as_ref().to_owned());
             }
         }
     }
 
     /// UPDATE_NAMESRV_CONFIG (`Configuration.update`): fields are set; an unknown key only replaces an
     /// `extra` entry that already exists.
-    pub fn update<K: AsRef<str>, V: AsRef<str>>(
-        &mut self,
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) {
+    pub fn update<K: AsRef<str>, V: AsRef<str>>(&mut self, pairs: impl IntoIterator<Item = (K, V)>) {
         for (k, v) in pairs {
             let (k, v) = (k.as_ref(), v.as_ref());
             if !self.set(k, v) {
@@ -259,11 +245,7 @@ impl NamesrvConfig {
     /// The GET_NAMESRV_CONFIG body (and the `configStorePath` file): every non-null property as `key=value\n`,
     /// sorted by key.
     pub fn to_properties_text(&self) -> String {
-        let mut all: BTreeMap<&str, String> = self
-            .extra
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.clone()))
-            .collect();
+        let mut all: BTreeMap<&str, String> = self.extra.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         all.extend(self.fields());
         let mut text = String::new();
         for (k, v) in all {
@@ -345,16 +327,9 @@ mod tests {
         assert_eq!(c.listen_port, 9877);
         assert!(c.order_message_enable);
         assert_eq!(c.product_env_name, "prod");
-        assert_eq!(
-            c.server_worker_threads, 8,
-            "Integer.parseInt refuses blanks"
-        );
+        assert_eq!(c.server_worker_threads, 8, "Integer.parseInt refuses blanks");
         assert_eq!(c.extra.get("brokerName").map(String::as_str), Some("x"));
-        c.update([
-            ("brokerName", "y"),
-            ("unknownKey", "z"),
-            ("enableTopicList", "false"),
-        ]);
+        c.update([("brokerName", "y"), ("unknownKey", "z"), ("enableTopicList", "false")]);
         assert_eq!(c.extra.get("brokerName").map(String::as_str), Some("y"));
         assert!(!c.extra.contains_key("unknownKey"));
         assert!(!c.enable_topic_list);
@@ -381,17 +356,7 @@ mod tests {
     #[test]
     fn black_list() {
         let c = NamesrvConfig::from_properties([("configBlackList", "a;b")]);
-        assert_eq!(
-            c.black_list(),
-            [
-                "configBlackList",
-                "configStorePath",
-                "kvConfigPath",
-                "rocketmqHome",
-                "a",
-                "b"
-            ]
-        );
+        assert_eq!(c.black_list(), ["configBlackList", "configStorePath", "kvConfigPath", "rocketmqHome", "a", "b"]);
     }
 
     #[test]

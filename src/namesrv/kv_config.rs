@@ -51,22 +51,14 @@ impl KvConfigManager {
             Ok(table) => table,
             Err(e) => {
                 let bak = with_suffix(&path, ".bak");
-                tracing::error!(
-                    "load KV config table {} failed: {e}; trying {}",
-                    path.display(),
-                    bak.display()
-                );
+                tracing::error!("load KV config table {} failed: {e}; trying {}", path.display(), bak.display());
                 read_table(&bak).unwrap_or_default()
             }
         };
         if !table.is_empty() {
             tracing::info!("load KV config table OK, {} namespaces", table.len());
         }
-        KvConfigManager {
-            path,
-            table: RwLock::new(table),
-            persist_lock: Mutex::new(()),
-        }
+        KvConfigManager { path, table: RwLock::new(table), persist_lock: Mutex::new(()) }
     }
 
     /// PUT_KV_CONFIG: creates the namespace if needed and sets the key. A `None` value is Java's null: the
@@ -81,11 +73,7 @@ impl KvConfigManager {
             match value {
                 Some(value) => {
                     let prev = kv.insert(key.to_owned(), value.to_owned());
-                    let what = if prev.is_some() {
-                        "update"
-                    } else {
-                        "create new"
-                    };
+                    let what = if prev.is_some() { "update" } else { "create new" };
                     tracing::info!("putKVConfig {what} config item, Namespace: {namespace} Key: {key} Value: {value}");
                 }
                 None => {
@@ -98,11 +86,7 @@ impl KvConfigManager {
 
     /// GET_KV_CONFIG.
     pub fn get(&self, namespace: &str, key: &str) -> Option<String> {
-        self.table
-            .read()
-            .get(namespace)
-            .and_then(|kv| kv.get(key))
-            .cloned()
+        self.table.read().get(namespace).and_then(|kv| kv.get(key)).cloned()
     }
 
     /// DELETE_KV_CONFIG: removes the key (the namespace stays, even empty) and persists.
@@ -111,7 +95,9 @@ impl KvConfigManager {
             let mut table = self.table.write();
             if let Some(kv) = table.get_mut(namespace) {
                 let value = kv.remove(key);
-                tracing::info!("deleteKVConfig delete a config item, Namespace: {namespace} Key: {key} Value: {value:?}");
+                tracing::info!(
+                    "deleteKVConfig delete a config item, Namespace: {namespace} Key: {key} Value: {value:?}"
+                );
             }
         }
         self.persist();
@@ -119,10 +105,7 @@ impl KvConfigManager {
 
     /// GET_KVLIST_BY_NAMESPACE: the namespace as a `KVTable`, `None` if it does not exist.
     pub fn list(&self, namespace: &str) -> Option<KVTable> {
-        self.table
-            .read()
-            .get(namespace)
-            .map(|kv| KVTable { table: kv.clone() })
+        self.table.read().get(namespace).map(|kv| KVTable { table: kv.clone() })
     }
 
     /// Writes the whole table; failures are logged, as in Java (the in-memory change stands).
@@ -133,14 +116,7 @@ impl KvConfigManager {
             let wrapper = KVConfigSerializeWrapper {
                 config_table: table
                     .iter()
-                    .map(|(ns, kv)| {
-                        (
-                            ns.clone(),
-                            kv.iter()
-                                .map(|(k, v)| (k.clone(), Some(v.clone())))
-                                .collect(),
-                        )
-                    })
+                    .map(|(ns, kv)| (ns.clone(), kv.iter().map(|(k, v)| (k.clone(), Some(v.clone()))).collect()))
                     .collect(),
             };
             fastjson::to_vec_plain(&wrapper)
@@ -160,17 +136,11 @@ fn read_table(path: &Path) -> Result<Table, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Table::new());
     }
-    let wrapper: KVConfigSerializeWrapper =
-        fastjson::from_slice(&bytes).map_err(|e| e.to_string())?;
+    let wrapper: KVConfigSerializeWrapper = fastjson::from_slice(&bytes).map_err(|e| e.to_string())?;
     Ok(wrapper
         .config_table
         .into_iter()
-        .map(|(ns, kv)| {
-            (
-                ns,
-                kv.into_iter().filter_map(|(k, v)| Some((k, v?))).collect(),
-            )
-        })
+        .map(|(ns, kv)| (ns, kv.into_iter().filter_map(|(k, v)| Some((k, v?))).collect()))
         .collect())
 }
 
@@ -218,11 +188,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("namesrv").join("kvConfig.json");
         let kv = KvConfigManager::load(&path);
-        kv.put(
-            NAMESPACE_ORDER_TOPIC_CONFIG,
-            "TopicA",
-            Some("broker-a:8;broker-b:8"),
-        );
+        kv.put(NAMESPACE_ORDER_TOPIC_CONFIG, "TopicA", Some("broker-a:8;broker-b:8"));
         kv.put("ns", "k", Some("v1"));
         kv.put("ns", "k", Some("v2"));
         kv.put("ns", "gone", Some("x"));
@@ -240,10 +206,7 @@ mod tests {
         assert_eq!(again.get("ns", "gone"), None);
         assert_eq!(again.list("empty"), Some(KVTable::default()));
         assert_eq!(again.list("nope"), None);
-        assert_eq!(
-            again.get(NAMESPACE_ORDER_TOPIC_CONFIG, "TopicA").as_deref(),
-            Some("broker-a:8;broker-b:8")
-        );
+        assert_eq!(again.get(NAMESPACE_ORDER_TOPIC_CONFIG, "TopicA").as_deref(), Some("broker-a:8;broker-b:8"));
     }
 
     #[test]
@@ -260,25 +223,14 @@ mod tests {
     fn lenient_load() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("kv.json");
-        fs::write(
-            &path,
-            r#"{"configTable":{"ns":{"a":"1","b":null},},"other":1}"#,
-        )
-        .unwrap();
+        fs::write(&path, r#"{"configTable":{"ns":{"a":"1","b":null},},"other":1}"#).unwrap();
         let kv = KvConfigManager::load(&path);
         assert_eq!(kv.get("ns", "a").as_deref(), Some("1"));
         assert_eq!(kv.get("ns", "b"), None);
 
         fs::write(&path, "garbage").unwrap();
-        fs::write(
-            with_suffix(&path, ".bak"),
-            r#"{"configTable":{"ns":{"a":"old"}}}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            KvConfigManager::load(&path).get("ns", "a").as_deref(),
-            Some("old")
-        );
+        fs::write(with_suffix(&path, ".bak"), r#"{"configTable":{"ns":{"a":"old"}}}"#).unwrap();
+        assert_eq!(KvConfigManager::load(&path).get("ns", "a").as_deref(), Some("old"));
         fs::remove_file(with_suffix(&path, ".bak")).unwrap();
         assert_eq!(KvConfigManager::load(&path).list("ns"), None);
     }

@@ -55,21 +55,14 @@ pub async fn start(config: NamesrvConfig, shutdown: Shutdown) -> io::Result<Name
     let addr = config.listen_addr().ok_or_else(|| {
         io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!(
-                "bad listen address {}:{}",
-                config.bind_address, config.listen_port
-            ),
+            format!("bad listen address {}:{}", config.bind_address, config.listen_port),
         )
     })?;
     start_on(config, addr, shutdown).await
 }
 
 /// Starts a NameServer on `addr` (tests bind `127.0.0.1:0`).
-pub async fn start_on(
-    config: NamesrvConfig,
-    addr: SocketAddr,
-    shutdown: Shutdown,
-) -> io::Result<NamesrvHandle> {
+pub async fn start_on(config: NamesrvConfig, addr: SocketAddr, shutdown: Shutdown) -> io::Result<NamesrvHandle> {
     let scan_interval = u64::try_from(config.scan_not_active_broker_interval)
         .ok()
         .filter(|ms| *ms > 0)
@@ -77,28 +70,13 @@ pub async fn start_on(
     let processor = Arc::new(NamesrvProcessor::new(config));
     let server = Server::bind(addr, processor.clone(), shutdown.clone()).await?;
     tracing::info!("name server listening on {}", server.local_addr());
-    let scanner = tokio::spawn(scan_not_active_brokers(
-        processor.clone(),
-        scan_interval,
-        shutdown,
-    ));
-    Ok(NamesrvHandle {
-        server,
-        scanner,
-        processor,
-    })
+    let scanner = tokio::spawn(scan_not_active_brokers(processor.clone(), scan_interval, shutdown));
+    Ok(NamesrvHandle { server, scanner, processor })
 }
 
 /// Every `interval` (first after 5 ms, as Java schedules it), removes brokers not heard from in time.
-async fn scan_not_active_brokers(
-    processor: Arc<NamesrvProcessor>,
-    interval: Duration,
-    shutdown: Shutdown,
-) {
-    let mut tick = tokio::time::interval_at(
-        tokio::time::Instant::now() + Duration::from_millis(5),
-        interval,
-    );
+async fn scan_not_active_brokers(processor: Arc<NamesrvProcessor>, interval: Duration, shutdown: Shutdown) {
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + Duration::from_millis(5), interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {

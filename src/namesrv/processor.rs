@@ -10,9 +10,7 @@ use parking_lot::RwLock;
 
 use super::config::{is_loadable_properties, NamesrvConfig};
 use super::kv_config::{store_file, KvConfigManager, NAMESPACE_ORDER_TOPIC_CONFIG};
-use super::route_info::{
-    BrokerRegistration, ChannelId, RegisterError, RouteInfoManager, RouteOptions,
-};
+use super::route_info::{BrokerRegistration, ChannelId, RegisterError, RouteInfoManager, RouteOptions};
 use crate::net::{Connection, RequestHandler};
 use crate::protocol::body::GetBrokerMemberGroupResponseBody;
 use crate::protocol::data_version::DataVersion;
@@ -28,8 +26,7 @@ pub const ZONE_NAME: &str = "__ZONE_NAME";
 /// Ext field switching on zone-filtered routes (`MixAll.ZONE_MODE`).
 pub const ZONE_MODE: &str = "__ZONE_MODE";
 /// `FAQUrl.suggestTodo(FAQUrl.APPLY_TOPIC_URL)` of 5.3.3, appended to TOPIC_NOT_EXIST remarks.
-const APPLY_TOPIC_SUGGESTION: &str =
-    "\nSee https://rocketmq.apache.org/docs/bestPractice/06FAQ for further details.";
+const APPLY_TOPIC_SUGGESTION: &str = "\nSee https://rocketmq.apache.org/docs/bestPractice/06FAQ for further details.";
 
 /// The NameServer state behind the socket: route tables, KV table, live configuration.
 #[derive(Debug)]
@@ -101,9 +98,7 @@ impl NamesrvProcessor {
             RequestCode::BROKER_HEARTBEAT => self.broker_heartbeat(req),
             RequestCode::GET_BROKER_MEMBER_GROUP => self.get_broker_member_group(req),
             RequestCode::GET_ROUTEINFO_BY_TOPIC => self.get_route_info_by_topic(req),
-            RequestCode::GET_BROKER_CLUSTER_INFO => {
-                ok_with_body(req, to_vec_plain(&self.route.get_all_cluster_info()))
-            }
+            RequestCode::GET_BROKER_CLUSTER_INFO => ok_with_body(req, to_vec_plain(&self.route.get_all_cluster_info())),
             RequestCode::WIPE_WRITE_PERM_OF_BROKER => self.wipe_write_perm_of_broker(req),
             RequestCode::ADD_WRITE_PERM_OF_BROKER => self.add_write_perm_of_broker(req),
             RequestCode::GET_ALL_TOPIC_LIST_FROM_NAMESERVER => self.get_all_topic_list(req),
@@ -114,14 +109,13 @@ impl NamesrvProcessor {
             RequestCode::GET_SYSTEM_TOPIC_LIST_FROM_NS => {
                 ok_with_body(req, to_vec_plain(&self.route.get_system_topic_list()))
             }
-            RequestCode::GET_UNIT_TOPIC_LIST => {
-                self.topic_list_if_enabled(req, RouteInfoManager::get_unit_topics)
-            }
+            RequestCode::GET_UNIT_TOPIC_LIST => self.topic_list_if_enabled(req, RouteInfoManager::get_unit_topics),
             RequestCode::GET_HAS_UNIT_SUB_TOPIC_LIST => {
                 self.topic_list_if_enabled(req, RouteInfoManager::get_has_unit_sub_topic_list)
             }
-            RequestCode::GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST => self
-                .topic_list_if_enabled(req, RouteInfoManager::get_has_unit_sub_un_unit_topic_list),
+            RequestCode::GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST => {
+                self.topic_list_if_enabled(req, RouteInfoManager::get_has_unit_sub_un_unit_topic_list)
+            }
             RequestCode::UPDATE_NAMESRV_CONFIG => self.update_namesrv_config(req),
             RequestCode::GET_NAMESRV_CONFIG => self.get_namesrv_config(req),
             code => req.error_response(
@@ -147,17 +141,13 @@ impl NamesrvProcessor {
             _ => None,
         };
         match value {
-            Some(value) => req
-                .response(ResponseCode::SUCCESS)
-                .with_header(&GetKVConfigResponseHeader { value: Some(value) }),
+            Some(value) => {
+                req.response(ResponseCode::SUCCESS).with_header(&GetKVConfigResponseHeader { value: Some(value) })
+            }
             None => req
                 .error_response(
                     ResponseCode::QUERY_NOT_FOUND,
-                    format!(
-                        "No config item, Namespace: {} Key: {}",
-                        or_null(&h.namespace),
-                        or_null(&h.key)
-                    ),
+                    format!("No config item, Namespace: {} Key: {}", or_null(&h.namespace), or_null(&h.key)),
                 )
                 .with_header(&GetKVConfigResponseHeader::default()),
         }
@@ -190,9 +180,7 @@ impl NamesrvProcessor {
             let crc = (crc32fast::hash(body.unwrap_or_default()) & 0x7FFF_FFFF) as i32;
             if crc != h.body_crc32 {
                 tracing::warn!(channel, "receive registerBroker request,crc32 not match");
-                return req
-                    .error_response(ResponseCode::SYSTEM_ERROR, "crc32 not match")
-                    .with_header(&empty_header);
+                return req.error_response(ResponseCode::SYSTEM_ERROR, "crc32 not match").with_header(&empty_header);
             }
         }
         let (Some(cluster_name), Some(broker_addr), Some(broker_name), Some(broker_id)) =
@@ -209,17 +197,13 @@ impl NamesrvProcessor {
                 RegisterBrokerBody::decode(bytes, h.compressed, req.version)
                     .map(|b| (b.topic_config_serialize_wrapper, Some(b.filter_server_list)))
             }
-            Some(bytes) => from_slice::<TopicConfigSerializeWrapper>(bytes)
-                .map(|w| (w, None))
-                .map_err(Into::into),
+            Some(bytes) => from_slice::<TopicConfigSerializeWrapper>(bytes).map(|w| (w, None)).map_err(Into::into),
         };
         let (topic_config_wrapper, filter_server_list) = match decoded {
             Ok(d) => d,
             Err(e) => {
-                return req.error_response(
-                    ResponseCode::SYSTEM_ERROR,
-                    format!("Failed to decode RegisterBrokerBody: {e}"),
-                )
+                return req
+                    .error_response(ResponseCode::SYSTEM_ERROR, format!("Failed to decode RegisterBrokerBody: {e}"))
             }
         };
         let registration = BrokerRegistration {
@@ -235,19 +219,14 @@ impl NamesrvProcessor {
             filter_server_list,
             channel: Some(channel),
         };
-        let result = match self
-            .route
-            .register_broker(registration, self.options(), Instant::now())
-        {
+        let result = match self.route.register_broker(registration, self.options(), Instant::now()) {
             Ok(result) => result,
             Err(e @ RegisterError::NotYetRegistered) => {
                 return req.error_response(ResponseCode::SYSTEM_ERROR, e.to_string());
             }
         };
-        let header = RegisterBrokerResponseHeader {
-            ha_server_addr: result.ha_server_addr,
-            master_addr: result.master_addr,
-        };
+        let header =
+            RegisterBrokerResponseHeader { ha_server_addr: result.ha_server_addr, master_addr: result.master_addr };
         let mut response = req.response(ResponseCode::SUCCESS).with_header(&header);
         if self.config.read().return_order_topic_config_to_broker {
             if let Some(table) = self.kv.list(NAMESPACE_ORDER_TOPIC_CONFIG) {
@@ -259,9 +238,7 @@ impl NamesrvProcessor {
 
     fn unregister_broker(&self, req: &RemotingCommand) -> RemotingCommand {
         let h: UnRegisterBrokerRequestHeader = req.decode_header();
-        if let (Some(cluster), Some(addr), Some(name)) =
-            (&h.cluster_name, &h.broker_addr, &h.broker_name)
-        {
+        if let (Some(cluster), Some(addr), Some(name)) = (&h.cluster_name, &h.broker_addr, &h.broker_name) {
             self.route.unregister_broker(cluster, addr, name);
         }
         req.response(ResponseCode::SUCCESS)
@@ -270,8 +247,7 @@ impl NamesrvProcessor {
     fn broker_heartbeat(&self, req: &RemotingCommand) -> RemotingCommand {
         let h: BrokerHeartbeatRequestHeader = req.decode_header();
         if let (Some(cluster), Some(addr)) = (&h.cluster_name, &h.broker_addr) {
-            self.route
-                .update_broker_info_update_timestamp(cluster, addr, Instant::now());
+            self.route.update_broker_info_update_timestamp(cluster, addr, Instant::now());
         }
         req.response(ResponseCode::SUCCESS)
     }
@@ -281,21 +257,11 @@ impl NamesrvProcessor {
         let h: QueryDataVersionRequestHeader = req.decode_header();
         let cluster = h.cluster_name.as_deref().unwrap_or_default();
         let addr = h.broker_addr.as_deref().unwrap_or_default();
-        let theirs = req
-            .body
-            .as_deref()
-            .and_then(|b| from_slice::<DataVersion>(b).ok());
-        let changed = theirs.map_or(true, |dv| {
-            self.route
-                .is_broker_topic_config_changed(cluster, addr, &dv)
-        });
-        self.route
-            .update_broker_info_update_timestamp(cluster, addr, Instant::now());
+        let theirs = req.body.as_deref().and_then(|b| from_slice::<DataVersion>(b).ok());
+        let changed = theirs.map_or(true, |dv| self.route.is_broker_topic_config_changed(cluster, addr, &dv));
+        self.route.update_broker_info_update_timestamp(cluster, addr, Instant::now());
         let mut response =
-            req.response(ResponseCode::SUCCESS)
-                .with_header(&QueryDataVersionResponseHeader {
-                    changed: Some(changed),
-                });
+            req.response(ResponseCode::SUCCESS).with_header(&QueryDataVersionResponseHeader { changed: Some(changed) });
         if let Some(ours) = self.route.query_broker_topic_config(cluster, addr) {
             response = response.with_body(to_vec_plain(&ours.with_state_version()));
         }
@@ -307,19 +273,14 @@ impl NamesrvProcessor {
         let (wait, order_enabled) = {
             let c = self.config.read();
             let wait = Duration::from_secs(u64::try_from(c.wait_seconds_for_service).unwrap_or(0));
-            (
-                c.need_wait_for_service && self.started.elapsed() < wait,
-                c.order_message_enable,
-            )
+            (c.need_wait_for_service && self.started.elapsed() < wait, c.order_message_enable)
         };
         if wait {
             tracing::warn!("name server not ready. request code {}", req.code);
             return req.error_response(ResponseCode::SYSTEM_ERROR, "name server not ready");
         }
         let topic = h.topic.as_deref();
-        let Some(mut route) =
-            topic.and_then(|t| self.route.pickup_topic_route_data(t, self.options()))
-        else {
+        let Some(mut route) = topic.and_then(|t| self.route.pickup_topic_route_data(t, self.options())) else {
             return req.error_response(
                 ResponseCode::TOPIC_NOT_EXIST,
                 format!(
@@ -329,22 +290,15 @@ impl NamesrvProcessor {
             );
         };
         if order_enabled {
-            route.order_topic_conf =
-                topic.and_then(|t| self.kv.get(NAMESPACE_ORDER_TOPIC_CONFIG, t));
+            route.order_topic_conf = topic.and_then(|t| self.kv.get(NAMESPACE_ORDER_TOPIC_CONFIG, t));
         }
         let zone = req.ext(ZONE_NAME).filter(|z| !z.trim().is_empty());
         let body = match zone {
             // ZoneRouteRPCHook re-encodes the filtered route in the plain form.
-            Some(zone)
-                if req
-                    .ext(ZONE_MODE)
-                    .is_some_and(|m| m.eq_ignore_ascii_case("true")) =>
-            {
+            Some(zone) if req.ext(ZONE_MODE).is_some_and(|m| m.eq_ignore_ascii_case("true")) => {
                 to_vec_plain(&filter_by_zone(route, zone))
             }
-            _ if req.version >= VERSION_4_9_4 || h.accept_standard_json_only == Some(true) => {
-                to_vec_standard(&route)
-            }
+            _ if req.version >= VERSION_4_9_4 || h.accept_standard_json_only == Some(true) => to_vec_standard(&route),
             _ => to_vec_plain(&route),
         };
         ok_with_body(req, body)
@@ -356,44 +310,23 @@ impl NamesrvProcessor {
             h.cluster_name.as_deref().unwrap_or_default(),
             h.broker_name.as_deref().unwrap_or_default(),
         );
-        ok_with_body(
-            req,
-            to_vec_plain(&GetBrokerMemberGroupResponseBody {
-                broker_member_group: Some(group),
-            }),
-        )
+        ok_with_body(req, to_vec_plain(&GetBrokerMemberGroupResponseBody { broker_member_group: Some(group) }))
     }
 
     fn wipe_write_perm_of_broker(&self, req: &RemotingCommand) -> RemotingCommand {
         let h: WipeWritePermOfBrokerRequestHeader = req.decode_header();
-        let count = h
-            .broker_name
-            .as_deref()
-            .map_or(0, |b| self.route.wipe_write_perm_of_broker(b));
-        tracing::info!(
-            "wipe write perm of broker[{}], {count}",
-            or_null(&h.broker_name)
-        );
+        let count = h.broker_name.as_deref().map_or(0, |b| self.route.wipe_write_perm_of_broker(b));
+        tracing::info!("wipe write perm of broker[{}], {count}", or_null(&h.broker_name));
         req.response(ResponseCode::SUCCESS)
-            .with_header(&WipeWritePermOfBrokerResponseHeader {
-                wipe_topic_count: Some(count),
-            })
+            .with_header(&WipeWritePermOfBrokerResponseHeader { wipe_topic_count: Some(count) })
     }
 
     fn add_write_perm_of_broker(&self, req: &RemotingCommand) -> RemotingCommand {
         let h: AddWritePermOfBrokerRequestHeader = req.decode_header();
-        let count = h
-            .broker_name
-            .as_deref()
-            .map_or(0, |b| self.route.add_write_perm_of_broker(b));
-        tracing::info!(
-            "add write perm of broker[{}], {count}",
-            or_null(&h.broker_name)
-        );
+        let count = h.broker_name.as_deref().map_or(0, |b| self.route.add_write_perm_of_broker(b));
+        tracing::info!("add write perm of broker[{}], {count}", or_null(&h.broker_name));
         req.response(ResponseCode::SUCCESS)
-            .with_header(&AddWritePermOfBrokerResponseHeader {
-                add_topic_count: Some(count),
-            })
+            .with_header(&AddWritePermOfBrokerResponseHeader { add_topic_count: Some(count) })
     }
 
     fn get_all_topic_list(&self, req: &RemotingCommand) -> RemotingCommand {
@@ -419,10 +352,7 @@ impl NamesrvProcessor {
         let route: TopicRouteData = match from_slice(body) {
             Ok(route) => route,
             Err(e) => {
-                return req.error_response(
-                    ResponseCode::SYSTEM_ERROR,
-                    format!("Failed to decode TopicRouteData: {e}"),
-                )
+                return req.error_response(ResponseCode::SYSTEM_ERROR, format!("Failed to decode TopicRouteData: {e}"))
             }
         };
         if let Some(topic) = &h.topic {
@@ -438,12 +368,7 @@ impl NamesrvProcessor {
         let h: GetTopicsByClusterRequestHeader = req.decode_header();
         ok_with_body(
             req,
-            to_vec_plain(
-                &h.cluster
-                    .as_deref()
-                    .map(|c| self.route.get_topics_by_cluster(c))
-                    .unwrap_or_default(),
-            ),
+            to_vec_plain(&h.cluster.as_deref().map(|c| self.route.get_topics_by_cluster(c)).unwrap_or_default()),
         )
     }
 
@@ -469,22 +394,13 @@ impl NamesrvProcessor {
             return req.error_response(ResponseCode::SYSTEM_ERROR, "string2Properties error");
         }
         let props = crate::config::parse_properties(&text);
-        if props
-            .iter()
-            .any(|(k, _)| self.black_list.iter().any(|b| b == k))
-        {
-            return req.error_response(
-                ResponseCode::NO_PERMISSION,
-                "Can not update config in black list.",
-            );
+        if props.iter().any(|(k, _)| self.black_list.iter().any(|b| b == k)) {
+            return req.error_response(ResponseCode::NO_PERMISSION, "Can not update config in black list.");
         }
         let (path, content) = {
             let mut config = self.config.write();
             config.update(props);
-            (
-                config.config_store_path.clone(),
-                config.to_properties_text(),
-            )
+            (config.config_store_path.clone(), config.to_properties_text())
         };
         if let Err(e) = store_file(std::path::Path::new(&path), content.as_bytes()) {
             tracing::error!("persist string2File error, {path}: {e}");
@@ -494,8 +410,7 @@ impl NamesrvProcessor {
 
     fn get_namesrv_config(&self, req: &RemotingCommand) -> RemotingCommand {
         let text = self.config.read().to_properties_text();
-        req.response(ResponseCode::SUCCESS)
-            .with_body(text.into_bytes())
+        req.response(ResponseCode::SUCCESS).with_body(text.into_bytes())
     }
 }
 
@@ -511,11 +426,7 @@ fn or_null(s: &Option<String>) -> &str {
 /// A registration without body: no topics, DataVersion {0, 0, 0}.
 fn empty_wrapper() -> TopicConfigSerializeWrapper {
     TopicConfigSerializeWrapper {
-        data_version: DataVersion {
-            counter: 0,
-            state_version: Some(0),
-            timestamp: 0,
-        },
+        data_version: DataVersion { counter: 0, state_version: Some(0), timestamp: 0 },
         ..Default::default()
     }
 }
@@ -523,15 +434,9 @@ fn empty_wrapper() -> TopicConfigSerializeWrapper {
 /// [5.3.3] `ZoneRouteRPCHook.filterByZoneName`: keep broker names of the zone, or without a master.
 fn filter_by_zone(mut route: TopicRouteData, zone: &str) -> TopicRouteData {
     let (kept, removed): (Vec<_>, Vec<_>) = route.broker_datas.into_iter().partition(|bd| {
-        bd.master_addr().is_none()
-            || bd
-                .zone_name
-                .as_deref()
-                .is_some_and(|z| z.eq_ignore_ascii_case(zone))
+        bd.master_addr().is_none() || bd.zone_name.as_deref().is_some_and(|z| z.eq_ignore_ascii_case(zone))
     });
-    route
-        .queue_datas
-        .retain(|qd| !removed.iter().any(|bd| bd.broker_name == qd.broker_name));
+    route.queue_datas.retain(|qd| !removed.iter().any(|bd| bd.broker_name == qd.broker_name));
     for addr in removed.iter().flat_map(|bd| bd.broker_addrs.values()) {
         route.filter_server_table.remove(addr);
     }

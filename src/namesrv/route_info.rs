@@ -19,9 +19,7 @@ use serde_json::Value;
 
 use crate::protocol::body::{BrokerMemberGroup, ClusterInfo, TopicList};
 use crate::protocol::data_version::DataVersion;
-use crate::protocol::route::{
-    perm, topic_sys_flag, BrokerData, QueueData, TopicRouteData, MASTER_ID,
-};
+use crate::protocol::route::{perm, topic_sys_flag, BrokerData, QueueData, TopicRouteData, MASTER_ID};
 use crate::protocol::topic::{TopicConfig, TopicConfigSerializeWrapper};
 
 /// `DEFAULT_BROKER_CHANNEL_EXPIRED_TIME`: a broker not heard from for this long is removed.
@@ -44,10 +42,7 @@ pub struct BrokerAddrInfo {
 
 impl BrokerAddrInfo {
     fn new(cluster_name: &str, broker_addr: &str) -> Self {
-        BrokerAddrInfo {
-            cluster_name: cluster_name.to_owned(),
-            broker_addr: broker_addr.to_owned(),
-        }
+        BrokerAddrInfo { cluster_name: cluster_name.to_owned(), broker_addr: broker_addr.to_owned() }
     }
 }
 
@@ -174,9 +169,7 @@ impl RouteInfoManager {
 
         // Checks first, so that a refused registration leaves nothing behind.
         let existing = t.broker_addr_table.get(&reg.broker_name);
-        let old_addr_at_id = existing
-            .and_then(|bd| bd.broker_addrs.get(&reg.broker_id))
-            .cloned();
+        let old_addr_at_id = existing.and_then(|bd| bd.broker_addrs.get(&reg.broker_id)).cloned();
         if let Some(old_addr) = old_addr_at_id.as_deref().filter(|a| *a != reg.broker_addr) {
             let old_state = t
                 .broker_live_table
@@ -198,20 +191,14 @@ impl RouteInfoManager {
         if old_addr_at_id.is_none() && reg.topic_config_wrapper.topic_config_table.len() == 1 {
             tracing::warn!(
                 "Can't register topicConfigWrapper={:?} because broker[{}]={} has not registered.",
-                reg.topic_config_wrapper
-                    .topic_config_table
-                    .keys()
-                    .collect::<Vec<_>>(),
+                reg.topic_config_wrapper.topic_config_table.keys().collect::<Vec<_>>(),
                 reg.broker_id,
                 reg.broker_addr
             );
             return Err(RegisterError::NotYetRegistered);
         }
 
-        t.cluster_addr_table
-            .entry(reg.cluster_name.clone())
-            .or_default()
-            .insert(reg.broker_name.clone());
+        t.cluster_addr_table.entry(reg.cluster_name.clone()).or_default().insert(reg.broker_name.clone());
         let mut register_first = !t.broker_addr_table.contains_key(&reg.broker_name);
         let broker_data = t
             .broker_addr_table
@@ -220,12 +207,8 @@ impl RouteInfoManager {
         broker_data.enable_acting_master = reg.enable_acting_master == Some(true);
         broker_data.zone_name = reg.zone_name.clone();
         // A slave switched to master keeps a single entry per address.
-        broker_data
-            .broker_addrs
-            .retain(|id, addr| *addr != reg.broker_addr || *id == reg.broker_id);
-        let old_addr = broker_data
-            .broker_addrs
-            .insert(reg.broker_id, reg.broker_addr.clone());
+        broker_data.broker_addrs.retain(|id, addr| *addr != reg.broker_addr || *id == reg.broker_id);
+        let old_addr = broker_data.broker_addrs.insert(reg.broker_id, reg.broker_addr.clone());
         register_first |= old_addr.map_or(true, |a| a.is_empty());
         let is_master = reg.broker_id == MASTER_ID;
         let is_prime_slave = reg.enable_acting_master.is_some()
@@ -236,18 +219,12 @@ impl RouteInfoManager {
         if is_master || is_prime_slave {
             let wrapper = &reg.topic_config_wrapper;
             let mappings = wrapper.topic_queue_mapping_info_map.as_ref();
-            if options.delete_topic_with_broker_registration
-                && mappings.map_or(true, BTreeMap::is_empty)
-            {
+            if options.delete_topic_with_broker_registration && mappings.map_or(true, BTreeMap::is_empty) {
                 t.delete_topics_missing_from(&reg.broker_name, wrapper);
             }
             let changed = t.is_broker_topic_config_changed(&addr_info, &incoming_dv);
             for (key, config) in &wrapper.topic_config_table {
-                let topic = if config.topic_name.is_empty() {
-                    key
-                } else {
-                    &config.topic_name
-                };
+                let topic = if config.topic_name.is_empty() { key } else { &config.topic_name };
                 if register_first || changed || !t.has_queue_data(topic, &reg.broker_name) {
                     let mut config = config.clone();
                     if is_prime_slave && acting_master {
@@ -258,15 +235,8 @@ impl RouteInfoManager {
             }
             if changed || register_first {
                 for (topic, info) in mappings.into_iter().flatten() {
-                    let bname = info
-                        .get("bname")
-                        .and_then(Value::as_str)
-                        .unwrap_or(&reg.broker_name)
-                        .to_owned();
-                    t.topic_queue_mapping_info_table
-                        .entry(topic.clone())
-                        .or_default()
-                        .insert(bname, info.clone());
+                    let bname = info.get("bname").and_then(Value::as_str).unwrap_or(&reg.broker_name).to_owned();
+                    t.topic_queue_mapping_info_table.entry(topic.clone()).or_default().insert(bname, info.clone());
                 }
             }
         }
@@ -282,10 +252,7 @@ impl RouteInfoManager {
             channel: reg.channel,
             ha_server_addr: reg.ha_server_addr.clone(),
         };
-        if t.broker_live_table
-            .insert(addr_info.clone(), live)
-            .is_none()
-        {
+        if t.broker_live_table.insert(addr_info.clone(), live).is_none() {
             tracing::info!(
                 "new broker registered, {addr_info} HAService: {}",
                 reg.ha_server_addr.as_deref().unwrap_or("null")
@@ -301,15 +268,9 @@ impl RouteInfoManager {
 
         let mut result = RegisterBrokerResult::default();
         if !is_master {
-            let master = t
-                .broker_addr_table
-                .get(&reg.broker_name)
-                .and_then(|bd| bd.master_addr());
+            let master = t.broker_addr_table.get(&reg.broker_name).and_then(|bd| bd.master_addr());
             if let Some(master_addr) = master {
-                if let Some(live) = t
-                    .broker_live_table
-                    .get(&BrokerAddrInfo::new(&reg.cluster_name, master_addr))
-                {
+                if let Some(live) = t.broker_live_table.get(&BrokerAddrInfo::new(&reg.cluster_name, master_addr)) {
                     result.ha_server_addr = live.ha_server_addr.clone();
                     result.master_addr = Some(master_addr.to_owned());
                 }
@@ -320,12 +281,7 @@ impl RouteInfoManager {
 
     /// UNREGISTER_BROKER (5.3.3 semantics, applied at once): the live and filter entries of (cluster, addr),
     /// the address (under any id) of the broker name, then the broker name, cluster and queue data if empty.
-    pub fn unregister_broker(
-        &self,
-        cluster_name: &str,
-        broker_addr: &str,
-        broker_name: &str,
-    ) -> RemovedBroker {
+    pub fn unregister_broker(&self, cluster_name: &str, broker_addr: &str, broker_name: &str) -> RemovedBroker {
         let mut t = self.tables.write();
         t.unregister(&BrokerAddrInfo::new(cluster_name, broker_addr), broker_name)
     }
@@ -333,19 +289,12 @@ impl RouteInfoManager {
     /// A connection closed: every broker whose last registration came over it is removed at once.
     pub fn on_channel_destroy(&self, channel: ChannelId) -> Vec<RemovedBroker> {
         let mut t = self.tables.write();
-        let gone: Vec<BrokerAddrInfo> = t
-            .broker_live_table
-            .iter()
-            .filter(|(_, l)| l.channel == Some(channel))
-            .map(|(k, _)| k.clone())
-            .collect();
+        let gone: Vec<BrokerAddrInfo> =
+            t.broker_live_table.iter().filter(|(_, l)| l.channel == Some(channel)).map(|(k, _)| k.clone()).collect();
         gone.into_iter()
             .map(|addr| {
                 let removed = t.destroy(&addr);
-                tracing::info!(
-                    "the broker's channel destroyed, unregister {addr} ({:?})",
-                    removed.broker_name
-                );
+                tracing::info!("the broker's channel destroyed, unregister {addr} ({:?})", removed.broker_name);
                 removed
             })
             .collect()
@@ -363,88 +312,50 @@ impl RouteInfoManager {
         expired
             .into_iter()
             .map(|(addr, timeout)| {
-                tracing::warn!(
-                    "The broker channel expired, {addr} {}ms",
-                    timeout.as_millis()
-                );
+                tracing::warn!("The broker channel expired, {addr} {}ms", timeout.as_millis());
                 t.destroy(&addr)
             })
             .collect()
     }
 
     /// BROKER_HEARTBEAT / QUERY_DATA_VERSION: refreshes a known broker's last-update time.
-    pub fn update_broker_info_update_timestamp(
-        &self,
-        cluster_name: &str,
-        broker_addr: &str,
-        now: Instant,
-    ) {
-        if let Some(live) = self
-            .tables
-            .write()
-            .broker_live_table
-            .get_mut(&BrokerAddrInfo::new(cluster_name, broker_addr))
+    pub fn update_broker_info_update_timestamp(&self, cluster_name: &str, broker_addr: &str, now: Instant) {
+        if let Some(live) =
+            self.tables.write().broker_live_table.get_mut(&BrokerAddrInfo::new(cluster_name, broker_addr))
         {
             live.last_update = now;
         }
     }
 
     /// The DataVersion of the broker's last registration, `None` if it is not live.
-    pub fn query_broker_topic_config(
-        &self,
-        cluster_name: &str,
-        broker_addr: &str,
-    ) -> Option<DataVersion> {
+    pub fn query_broker_topic_config(&self, cluster_name: &str, broker_addr: &str) -> Option<DataVersion> {
         let t = self.tables.read();
-        t.broker_live_table
-            .get(&BrokerAddrInfo::new(cluster_name, broker_addr))
-            .map(|l| l.data_version)
+        t.broker_live_table.get(&BrokerAddrInfo::new(cluster_name, broker_addr)).map(|l| l.data_version)
     }
 
     /// True if the broker is unknown or registered a different DataVersion.
-    pub fn is_broker_topic_config_changed(
-        &self,
-        cluster_name: &str,
-        broker_addr: &str,
-        dv: &DataVersion,
-    ) -> bool {
-        self.tables
-            .read()
-            .is_broker_topic_config_changed(&BrokerAddrInfo::new(cluster_name, broker_addr), dv)
+    pub fn is_broker_topic_config_changed(&self, cluster_name: &str, broker_addr: &str, dv: &DataVersion) -> bool {
+        self.tables.read().is_broker_topic_config_changed(&BrokerAddrInfo::new(cluster_name, broker_addr), dv)
     }
 
     /// Is (cluster, addr) in the live table?
     pub fn is_broker_alive(&self, cluster_name: &str, broker_addr: &str) -> bool {
-        self.tables
-            .read()
-            .broker_live_table
-            .contains_key(&BrokerAddrInfo::new(cluster_name, broker_addr))
+        self.tables.read().broker_live_table.contains_key(&BrokerAddrInfo::new(cluster_name, broker_addr))
     }
 
     /// GET_ROUTEINFO_BY_TOPIC (spec §5.3): `None` unless the topic has queue data **and** broker data.
-    pub fn pickup_topic_route_data(
-        &self,
-        topic: &str,
-        options: RouteOptions,
-    ) -> Option<TopicRouteData> {
+    pub fn pickup_topic_route_data(&self, topic: &str, options: RouteOptions) -> Option<TopicRouteData> {
         let t = self.tables.read();
         let qd_map = t.topic_queue_table.get(topic)?;
-        let mut route = TopicRouteData {
-            queue_datas: qd_map.values().cloned().collect(),
-            ..Default::default()
-        };
+        let mut route = TopicRouteData { queue_datas: qd_map.values().cloned().collect(), ..Default::default() };
         for broker_name in qd_map.keys() {
             let Some(bd) = t.broker_addr_table.get(broker_name) else {
                 continue;
             };
             if !t.filter_server_table.is_empty() {
                 for addr in bd.broker_addrs.values() {
-                    let servers = t
-                        .filter_server_table
-                        .get(&BrokerAddrInfo::new(&bd.cluster, addr));
-                    route
-                        .filter_server_table
-                        .insert(addr.clone(), servers.cloned().unwrap_or_default());
+                    let servers = t.filter_server_table.get(&BrokerAddrInfo::new(&bd.cluster, addr));
+                    route.filter_server_table.insert(addr.clone(), servers.cloned().unwrap_or_default());
                 }
             }
             route.broker_datas.push(bd.clone());
@@ -462,25 +373,14 @@ impl RouteInfoManager {
     /// GET_BROKER_CLUSTER_INFO.
     pub fn get_all_cluster_info(&self) -> ClusterInfo {
         let t = self.tables.read();
-        ClusterInfo {
-            broker_addr_table: t.broker_addr_table.clone(),
-            cluster_addr_table: t.cluster_addr_table.clone(),
-        }
+        ClusterInfo { broker_addr_table: t.broker_addr_table.clone(), cluster_addr_table: t.cluster_addr_table.clone() }
     }
 
     /// GET_BROKER_MEMBER_GROUP: every address under `broker_name` (the cluster is echoed, not checked).
-    pub fn get_broker_member_group(
-        &self,
-        cluster_name: &str,
-        broker_name: &str,
-    ) -> BrokerMemberGroup {
+    pub fn get_broker_member_group(&self, cluster_name: &str, broker_name: &str) -> BrokerMemberGroup {
         let t = self.tables.read();
         BrokerMemberGroup {
-            broker_addrs: t
-                .broker_addr_table
-                .get(broker_name)
-                .map(|bd| bd.broker_addrs.clone())
-                .unwrap_or_default(),
+            broker_addrs: t.broker_addr_table.get(broker_name).map(|bd| bd.broker_addrs.clone()).unwrap_or_default(),
             broker_name: broker_name.to_owned(),
             cluster: cluster_name.to_owned(),
         }
@@ -499,11 +399,7 @@ impl RouteInfoManager {
     fn operate_write_perm(&self, broker_name: &str, f: impl Fn(i32) -> i32) -> i32 {
         let mut t = self.tables.write();
         let mut count = 0;
-        for qd in t
-            .topic_queue_table
-            .values_mut()
-            .filter_map(|m| m.get_mut(broker_name))
-        {
+        for qd in t.topic_queue_table.values_mut().filter_map(|m| m.get_mut(broker_name)) {
             qd.perm = f(qd.perm);
             count += 1;
         }
@@ -542,10 +438,7 @@ impl RouteInfoManager {
         if queue_datas.is_empty() {
             return;
         }
-        if let Some(bad) = queue_datas
-            .iter()
-            .find(|qd| !t.broker_addr_table.contains_key(&qd.broker_name))
-        {
+        if let Some(bad) = queue_datas.iter().find(|qd| !t.broker_addr_table.contains_key(&qd.broker_name)) {
             tracing::warn!("Register topic contains illegal broker, {topic}, {bad:?}");
             return;
         }
@@ -559,10 +452,7 @@ impl RouteInfoManager {
     /// GET_ALL_TOPIC_LIST_FROM_NAMESERVER: every topic with queue data.
     pub fn get_all_topic_list(&self) -> TopicList {
         let t = self.tables.read();
-        TopicList {
-            broker_addr: None,
-            topic_list: t.topic_queue_table.keys().cloned().collect(),
-        }
+        TopicList { broker_addr: None, topic_list: t.topic_queue_table.keys().cloned().collect() }
     }
 
     /// GET_TOPICS_BY_CLUSTER: topics with queue data on any broker name of `cluster` (unknown: empty).
@@ -587,10 +477,7 @@ impl RouteInfoManager {
             list.topic_list.insert(cluster.clone());
             list.topic_list.extend(names.iter().cloned());
         }
-        list.broker_addr = t
-            .broker_addr_table
-            .values()
-            .find_map(|bd| bd.broker_addrs.values().next().cloned());
+        list.broker_addr = t.broker_addr_table.values().find_map(|bd| bd.broker_addrs.values().next().cloned());
         list
     }
 
@@ -606,9 +493,7 @@ impl RouteInfoManager {
 
     /// GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST: `FLAG_UNIT_SUB` without `FLAG_UNIT`.
     pub fn get_has_unit_sub_un_unit_topic_list(&self) -> TopicList {
-        self.topics_by_first_sys_flag(|f| {
-            !topic_sys_flag::has_unit_flag(f) && topic_sys_flag::has_unit_sub_flag(f)
-        })
+        self.topics_by_first_sys_flag(|f| !topic_sys_flag::has_unit_flag(f) && topic_sys_flag::has_unit_sub_flag(f))
     }
 
     fn topics_by_first_sys_flag(&self, keep: impl Fn(i32) -> bool) -> TopicList {
@@ -619,32 +504,20 @@ impl RouteInfoManager {
             .filter(|(_, m)| m.values().next().is_some_and(|qd| keep(qd.topic_sys_flag)))
             .map(|(topic, _)| topic.clone())
             .collect();
-        TopicList {
-            broker_addr: None,
-            topic_list,
-        }
+        TopicList { broker_addr: None, topic_list }
     }
 }
 
 impl Tables {
     fn is_broker_topic_config_changed(&self, addr: &BrokerAddrInfo, dv: &DataVersion) -> bool {
-        self.broker_live_table
-            .get(addr)
-            .map_or(true, |live| live.data_version != *dv)
+        self.broker_live_table.get(addr).map_or(true, |live| live.data_version != *dv)
     }
 
     fn has_queue_data(&self, topic: &str, broker_name: &str) -> bool {
-        self.topic_queue_table
-            .get(topic)
-            .is_some_and(|m| m.contains_key(broker_name))
+        self.topic_queue_table.get(topic).is_some_and(|m| m.contains_key(broker_name))
     }
 
-    fn create_and_update_queue_data(
-        &mut self,
-        topic: &str,
-        broker_name: &str,
-        config: &TopicConfig,
-    ) {
+    fn create_and_update_queue_data(&mut self, topic: &str, broker_name: &str, config: &TopicConfig) {
         let qd = QueueData {
             broker_name: broker_name.to_owned(),
             perm: config.perm,
@@ -669,15 +542,9 @@ impl Tables {
         }
     }
 
-    fn delete_topics_missing_from(
-        &mut self,
-        broker_name: &str,
-        wrapper: &TopicConfigSerializeWrapper,
-    ) {
+    fn delete_topics_missing_from(&mut self, broker_name: &str, wrapper: &TopicConfigSerializeWrapper) {
         self.topic_queue_table.retain(|topic, qd_map| {
-            if !wrapper.topic_config_table.contains_key(topic)
-                && qd_map.remove(broker_name).is_some()
-            {
+            if !wrapper.topic_config_table.contains_key(topic) && qd_map.remove(broker_name).is_some() {
                 tracing::info!("deleteTopic, remove one broker's topic {broker_name} {topic}");
             }
             !qd_map.is_empty()
@@ -689,20 +556,14 @@ impl Tables {
         let broker_name = self
             .broker_addr_table
             .values()
-            .find(|bd| {
-                bd.cluster == addr.cluster_name
-                    && bd.broker_addrs.values().any(|a| *a == addr.broker_addr)
-            })
+            .find(|bd| bd.cluster == addr.cluster_name && bd.broker_addrs.values().any(|a| *a == addr.broker_addr))
             .map(|bd| bd.broker_name.clone());
         match broker_name {
             Some(name) => self.unregister(addr, &name),
             None => {
                 self.broker_live_table.remove(addr);
                 self.filter_server_table.remove(addr);
-                RemovedBroker {
-                    addr: addr.clone(),
-                    broker_name: None,
-                }
+                RemovedBroker { addr: addr.clone(), broker_name: None }
             }
         }
     }
@@ -721,9 +582,7 @@ impl Tables {
             bd.broker_addrs.retain(|_, a| *a != addr.broker_addr);
             if bd.broker_addrs.is_empty() {
                 self.broker_addr_table.remove(broker_name);
-                tracing::info!(
-                    "unregisterBroker, remove name from brokerAddrTable OK, {broker_name}"
-                );
+                tracing::info!("unregisterBroker, remove name from brokerAddrTable OK, {broker_name}");
                 remove_name = true;
             }
         }
@@ -732,10 +591,7 @@ impl Tables {
                 names.remove(broker_name);
                 if names.is_empty() {
                     self.cluster_addr_table.remove(&addr.cluster_name);
-                    tracing::info!(
-                        "unregisterBroker, remove cluster from clusterAddrTable {}",
-                        addr.cluster_name
-                    );
+                    tracing::info!("unregisterBroker, remove cluster from clusterAddrTable {}", addr.cluster_name);
                 }
             }
             self.topic_queue_table.retain(|_, qd_map| {
@@ -745,45 +601,28 @@ impl Tables {
         } else if known {
             // [5.3.3] The master of an acting-master group left: its queues become read-only.
             let no_master = self.broker_addr_table.get(broker_name).is_some_and(|bd| {
-                bd.enable_acting_master
-                    && bd
-                        .broker_addrs
-                        .keys()
-                        .next()
-                        .map_or(true, |id| *id > MASTER_ID)
+                bd.enable_acting_master && bd.broker_addrs.keys().next().map_or(true, |id| *id > MASTER_ID)
             });
             if no_master {
-                for qd in self
-                    .topic_queue_table
-                    .values_mut()
-                    .filter_map(|m| m.get_mut(broker_name))
-                {
+                for qd in self.topic_queue_table.values_mut().filter_map(|m| m.get_mut(broker_name)) {
                     qd.perm &= !perm::PERM_WRITE;
                 }
             }
         }
-        RemovedBroker {
-            addr: addr.clone(),
-            broker_name: known.then(|| broker_name.to_owned()),
-        }
+        RemovedBroker { addr: addr.clone(), broker_name: known.then(|| broker_name.to_owned()) }
     }
 }
 
 /// [5.3.3] `supportActingMaster`: in a group without a master whose queues lost the write bit, the lowest id
 /// is reported as id 0.
 fn apply_acting_master(route: &mut TopicRouteData) {
-    let needed = route
-        .broker_datas
-        .iter()
-        .any(|bd| !bd.broker_addrs.is_empty() && !bd.broker_addrs.contains_key(&MASTER_ID));
+    let needed =
+        route.broker_datas.iter().any(|bd| !bd.broker_addrs.is_empty() && !bd.broker_addrs.contains_key(&MASTER_ID));
     if !needed {
         return;
     }
     for bd in &mut route.broker_datas {
-        if bd.broker_addrs.is_empty()
-            || bd.broker_addrs.contains_key(&MASTER_ID)
-            || !bd.enable_acting_master
-        {
+        if bd.broker_addrs.is_empty() || bd.broker_addrs.contains_key(&MASTER_ID) || !bd.enable_acting_master {
             continue;
         }
         let read_only = route

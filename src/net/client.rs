@@ -76,7 +76,12 @@ impl RemotingClient {
     }
 
     /// Sends `request` to `addr` (`host:port`) and waits up to `timeout` for the response.
-    pub async fn invoke(&self, addr: &str, mut request: RemotingCommand, timeout: Duration) -> Result<RemotingCommand, ClientError> {
+    pub async fn invoke(
+        &self,
+        addr: &str,
+        mut request: RemotingCommand,
+        timeout: Duration,
+    ) -> Result<RemotingCommand, ClientError> {
         let conn = self.connection(addr).await?;
         let opaque = next_opaque();
         request.opaque = opaque;

@@ -38,7 +38,11 @@ const WRITE_QUEUE: usize = 4096;
 pub trait RequestHandler: Send + Sync + 'static {
     /// Handles one request. The returned command is the response (its opaque and RESPONSE flag are set by the
     /// caller of `handle` from the request); for a oneway request it is discarded.
-    fn handle(&self, conn: &Connection, request: RemotingCommand) -> impl Future<Output = Option<RemotingCommand>> + Send;
+    fn handle(
+        &self,
+        conn: &Connection,
+        request: RemotingCommand,
+    ) -> impl Future<Output = Option<RemotingCommand>> + Send;
 
     /// Called once when a connection has closed, for whatever reason.
     fn on_close(&self, _conn: &Connection) {}
@@ -119,7 +123,11 @@ pub struct Server {
 
 impl Server {
     /// Binds `addr` and starts accepting; stops accepting and drains connections when `shutdown` fires.
-    pub async fn bind<H: RequestHandler>(addr: SocketAddr, handler: Arc<H>, shutdown: Shutdown) -> std::io::Result<Server> {
+    pub async fn bind<H: RequestHandler>(
+        addr: SocketAddr,
+        handler: Arc<H>,
+        shutdown: Shutdown,
+    ) -> std::io::Result<Server> {
         let listener = TcpListener::bind(addr).await?;
         let local_addr = listener.local_addr()?;
         let task = tokio::spawn(accept_loop(listener, handler, shutdown));
@@ -237,10 +245,12 @@ async fn dispatch<H: RequestHandler>(handler: &H, conn: &Connection, request: Re
     }
     let mut response = match outcome {
         Ok(Some(response)) => response,
-        Ok(None) => RemotingCommand::request(ResponseCode::SYSTEM_ERROR).with_remark(format!("request {code} produced no response")),
+        Ok(None) => RemotingCommand::request(ResponseCode::SYSTEM_ERROR)
+            .with_remark(format!("request {code} produced no response")),
         Err(_) => {
             tracing::error!(code, "handler panicked");
-            RemotingCommand::request(ResponseCode::SYSTEM_ERROR).with_remark(format!("internal error handling request {code}"))
+            RemotingCommand::request(ResponseCode::SYSTEM_ERROR)
+                .with_remark(format!("internal error handling request {code}"))
         }
     };
     response.opaque = opaque;

@@ -75,43 +75,22 @@ mod tests {
         bd.broker_addrs.insert(0, "192.168.0.10:10911".into());
         bd.broker_addrs.insert(1, "192.168.0.11:10911".into());
         info.broker_addr_table.insert("broker-a".into(), bd);
-        info.cluster_addr_table
-            .insert("DefaultCluster".into(), ["broker-a".to_owned()].into());
+        info.cluster_addr_table.insert("DefaultCluster".into(), ["broker-a".to_owned()].into());
         let expected = r#"{"brokerAddrTable":{"broker-a":{"brokerAddrs":{0:"192.168.0.10:10911",1:"192.168.0.11:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}},"clusterAddrTable":{"DefaultCluster":["broker-a"]}}"#;
         let bytes = to_vec_plain(&info);
         assert_eq!(String::from_utf8(bytes.clone()).unwrap(), expected);
         assert_eq!(from_slice::<ClusterInfo>(&bytes).unwrap(), info);
-        assert_eq!(
-            to_vec_plain(&ClusterInfo::default()),
-            br#"{"brokerAddrTable":{},"clusterAddrTable":{}}"#
-        );
+        assert_eq!(to_vec_plain(&ClusterInfo::default()), br#"{"brokerAddrTable":{},"clusterAddrTable":{}}"#);
     }
 
     #[test]
     fn topic_list_and_kv_table() {
-        let list = TopicList {
-            broker_addr: None,
-            topic_list: ["TopicTest".to_owned(), "TBW102".to_owned()].into(),
-        };
-        assert_eq!(
-            to_vec_plain(&list),
-            br#"{"topicList":["TBW102","TopicTest"]}"#
-        );
-        let sys = TopicList {
-            broker_addr: Some("1.2.3.4:10911".into()),
-            topic_list: ["c".to_owned()].into(),
-        };
-        assert_eq!(
-            to_vec_plain(&sys),
-            br#"{"brokerAddr":"1.2.3.4:10911","topicList":["c"]}"#
-        );
-        let kv = KVTable {
-            table: [("TopicOrder".to_owned(), "broker-a:8;broker-b:8".to_owned())].into(),
-        };
-        assert_eq!(
-            to_vec_plain(&kv),
-            br#"{"table":{"TopicOrder":"broker-a:8;broker-b:8"}}"#
-        );
+        let list = TopicList { broker_addr: None, topic_list: ["TopicTest".to_owned(), "TBW102".to_owned()].into() };
+        assert_eq!(to_vec_plain(&list), br#"{"topicList":["TBW102","TopicTest"]}"#);
+        let sys = TopicList { broker_addr: Some("1.2.3.4:10911".into()), topic_list: ["c".to_owned()].into() };
+        assert_eq!(to_vec_plain(&sys), br#"{"brokerAddr":"1.2.3.4:10911","topicList":["c"]}"#);
+        let kv = KVTable { table: [("TopicOrder".to_owned(), "broker-a:8;broker-b:8".to_owned())].into() };
+        assert_eq!(to_vec_plain(&kv), br#"{"table":{"TopicOrder":"broker-a:8;broker-b:8"}}"#);
         assert_eq!(to_vec_plain(&KVTable::default()), br#"{"table":{}}"#);
     }
 

@@ -40,11 +40,7 @@ impl Eq for DataVersion {}
 impl DataVersion {
     /// A fresh 5.3.3-shaped version stamped now, like `new DataVersion()` in Java.
     pub fn now() -> Self {
-        DataVersion {
-            counter: 0,
-            state_version: Some(0),
-            timestamp: now_millis(),
-        }
+        DataVersion { counter: 0, state_version: Some(0), timestamp: now_millis() }
     }
 
     /// `nextVersion()`: a new timestamp and the counter bumped (state version reset to 0 if present).
@@ -63,17 +59,12 @@ impl DataVersion {
 
     /// The same version in the 5.3.3 shape (`stateVersion` always written).
     pub fn with_state_version(self) -> Self {
-        DataVersion {
-            state_version: Some(self.state_version()),
-            ..self
-        }
+        DataVersion { state_version: Some(self.state_version()), ..self }
     }
 }
 
 fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 #[cfg(test)]
@@ -86,67 +77,24 @@ mod tests {
     fn both_shapes_round_trip() {
         let v4: DataVersion = from_slice(br#"{"counter":12,"timestamp":1700000000000}"#).unwrap();
         assert_eq!(v4.state_version, None);
-        assert_eq!(
-            to_vec_plain(&v4),
-            br#"{"counter":12,"timestamp":1700000000000}"#
-        );
-        let v5: DataVersion =
-            from_slice(br#"{"counter":12,"stateVersion":0,"timestamp":1700000000000}"#).unwrap();
-        assert_eq!(
-            to_vec_plain(&v5),
-            br#"{"counter":12,"stateVersion":0,"timestamp":1700000000000}"#
-        );
+        assert_eq!(to_vec_plain(&v4), br#"{"counter":12,"timestamp":1700000000000}"#);
+        let v5: DataVersion = from_slice(br#"{"counter":12,"stateVersion":0,"timestamp":1700000000000}"#).unwrap();
+        assert_eq!(to_vec_plain(&v5), br#"{"counter":12,"stateVersion":0,"timestamp":1700000000000}"#);
         assert_eq!(to_vec_plain(&v4.with_state_version()), to_vec_plain(&v5));
     }
 
     #[test]
     fn equality_is_javas() {
-        let a = DataVersion {
-            counter: 3,
-            state_version: None,
-            timestamp: 10,
-        };
-        assert_eq!(
-            a,
-            DataVersion {
-                counter: 3,
-                state_version: Some(0),
-                timestamp: 10
-            }
-        );
-        assert_ne!(
-            a,
-            DataVersion {
-                counter: 3,
-                state_version: Some(1),
-                timestamp: 10
-            }
-        );
-        assert_ne!(
-            a,
-            DataVersion {
-                counter: 4,
-                state_version: None,
-                timestamp: 10
-            }
-        );
-        assert_ne!(
-            a,
-            DataVersion {
-                counter: 3,
-                state_version: None,
-                timestamp: 11
-            }
-        );
+        let a = DataVersion { counter: 3, state_version: None, timestamp: 10 };
+        assert_eq!(a, DataVersion { counter: 3, state_version: Some(0), timestamp: 10 });
+        assert_ne!(a, DataVersion { counter: 3, state_version: Some(1), timestamp: 10 });
+        assert_ne!(a, DataVersion { counter: 4, state_version: None, timestamp: 10 });
+        assert_ne!(a, DataVersion { counter: 3, state_version: None, timestamp: 11 });
     }
 
     #[test]
     fn next_version_bumps() {
-        let mut v = DataVersion {
-            counter: 1,
-            state_version: Some(5),
-            timestamp: 0,
-        };
+        let mut v = DataVersion { counter: 1, state_version: Some(5), timestamp: 0 };
         v.next_version();
         assert_eq!(v.counter, 2);
         assert_eq!(v.state_version, Some(0));

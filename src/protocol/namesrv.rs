@@ -256,10 +256,7 @@ mod tests {
     fn primitives_always_written_boxed_only_when_set() {
         let mut out = ExtFields::new();
         RegisterBrokerRequestHeader::default().encode(&mut out);
-        assert_eq!(
-            out.iter().collect::<Vec<_>>(),
-            vec![("compressed", "false"), ("bodyCrc32", "0")]
-        );
+        assert_eq!(out.iter().collect::<Vec<_>>(), vec![("compressed", "false"), ("bodyCrc32", "0")]);
         let mut out = ExtFields::new();
         RegisterBrokerResponseHeader::default().encode(&mut out);
         assert!(out.is_empty());

@@ -116,11 +116,7 @@ pub struct BrokerData {
 impl BrokerData {
     /// An empty broker data for `cluster` / `broker_name`.
     pub fn new(cluster: impl Into<String>, broker_name: impl Into<String>) -> Self {
-        BrokerData {
-            cluster: cluster.into(),
-            broker_name: broker_name.into(),
-            ..Default::default()
-        }
+        BrokerData { cluster: cluster.into(), broker_name: broker_name.into(), ..Default::default() }
     }
 
     /// The master's address (id 0), if registered.
@@ -163,11 +159,7 @@ mod tests {
     fn sample() -> TopicRouteData {
         TopicRouteData {
             broker_datas: vec![BrokerData {
-                broker_addrs: [
-                    (0, "192.168.0.10:10911".to_owned()),
-                    (1, "192.168.0.11:10911".to_owned()),
-                ]
-                .into(),
+                broker_addrs: [(0, "192.168.0.10:10911".to_owned()), (1, "192.168.0.11:10911".to_owned())].into(),
                 broker_name: "broker-a".into(),
                 cluster: "DefaultCluster".into(),
                 enable_acting_master: false,
@@ -189,10 +181,7 @@ mod tests {
     #[test]
     fn standard_form_matches_java_5() {
         let expected = r#"{"brokerDatas":[{"brokerAddrs":{"0":"192.168.0.10:10911","1":"192.168.0.11:10911"},"brokerName":"broker-a","cluster":"DefaultCluster","enableActingMaster":false}],"filterServerTable":{},"queueDatas":[{"brokerName":"broker-a","perm":6,"readQueueNums":4,"topicSysFlag":0,"writeQueueNums":4}]}"#;
-        assert_eq!(
-            String::from_utf8(to_vec_standard(&sample())).unwrap(),
-            expected
-        );
+        assert_eq!(String::from_utf8(to_vec_standard(&sample())).unwrap(), expected);
     }
 
     #[test]

@@ -110,19 +110,8 @@ impl Default for TopicConfig {
 
 impl TopicConfig {
     /// A topic with Java's defaults and `read`/`write` queues.
-    pub fn new(
-        topic_name: impl Into<String>,
-        read_queue_nums: i32,
-        write_queue_nums: i32,
-        perm: i32,
-    ) -> Self {
-        TopicConfig {
-            topic_name: topic_name.into(),
-            read_queue_nums,
-            write_queue_nums,
-            perm,
-            ..Default::default()
-        }
+    pub fn new(topic_name: impl Into<String>, read_queue_nums: i32, write_queue_nums: i32, perm: i32) -> Self {
+        TopicConfig { topic_name: topic_name.into(), read_queue_nums, write_queue_nums, perm, ..Default::default() }
     }
 
     /// `TopicConfig.encode()`: the space-separated line of the compressed registration form,
@@ -138,9 +127,7 @@ impl TopicConfig {
         );
         if let Some(attributes) = &self.attributes {
             line.push(' ');
-            line.push_str(&String::from_utf8_lossy(&fastjson::to_vec_plain(
-                attributes,
-            )));
+            line.push_str(&String::from_utf8_lossy(&fastjson::to_vec_plain(attributes)));
         }
         line
     }
@@ -153,9 +140,8 @@ impl TopicConfig {
         let [name, read, write, perm, filter, rest @ ..] = tokens.as_slice() else {
             return None;
         };
-        let attributes = rest.first().and_then(|json| {
-            fastjson::from_slice::<BTreeMap<String, String>>(json.as_bytes()).ok()
-        });
+        let attributes =
+            rest.first().and_then(|json| fastjson::from_slice::<BTreeMap<String, String>>(json.as_bytes()).ok());
         Some(TopicConfig {
             attributes,
             order: false,
@@ -214,41 +200,25 @@ impl RegisterBrokerBody {
     /// +-----+------------------+-----+---------------------------+-----+------------------+
     ///   then, for version >= 413 (5.0.0): M | M x (len | TopicQueueMappingInfo JSON)
     /// ```
-    pub fn decode(
-        body: &[u8],
-        compressed: bool,
-        version: i32,
-    ) -> Result<RegisterBrokerBody, BodyError> {
+    pub fn decode(body: &[u8], compressed: bool, version: i32) -> Result<RegisterBrokerBody, BodyError> {
         if !compressed {
             return Ok(fastjson::from_slice(body)?);
         }
         let mut inflated = Vec::new();
         let mut decoder = ZlibDecoder::new(body).take(MAX_INFLATED_LEN as u64 + 1);
-        decoder
-            .read_to_end(&mut inflated)
-            .map_err(|e| BodyError::Malformed(format!("bad zlib stream: {e}")))?;
+        decoder.read_to_end(&mut inflated).map_err(|e| BodyError::Malformed(format!("bad zlib stream: {e}")))?;
         if inflated.len() > MAX_INFLATED_LEN {
-            return Err(BodyError::Malformed(
-                "compressed body inflates beyond the limit".into(),
-            ));
+            return Err(BodyError::Malformed("compressed body inflates beyond the limit".into()));
         }
-        let mut r = Reader {
-            buf: &inflated,
-            at: 0,
-        };
+        let mut r = Reader { buf: &inflated, at: 0 };
         let data_version: DataVersion = fastjson::from_slice(r.item()?)?;
-        let mut wrapper = TopicConfigSerializeWrapper {
-            data_version,
-            ..Default::default()
-        };
+        let mut wrapper = TopicConfigSerializeWrapper { data_version, ..Default::default() };
         for _ in 0..r.count()? {
-            let line = std::str::from_utf8(r.item()?)
-                .map_err(|_| BodyError::Malformed("topic line is not UTF-8".into()))?;
+            let line =
+                std::str::from_utf8(r.item()?).map_err(|_| BodyError::Malformed("topic line is not UTF-8".into()))?;
             let config = TopicConfig::decode_line(line)
                 .ok_or_else(|| BodyError::Malformed(format!("bad topic config line {line:?}")))?;
-            wrapper
-                .topic_config_table
-                .insert(config.topic_name.clone(), config);
+            wrapper.topic_config_table.insert(config.topic_name.clone(), config);
         }
         // Java logs an unparseable filter list and goes on with an empty one.
         let filter_server_list = fastjson::from_slice(r.item()?).unwrap_or_default();
@@ -256,19 +226,12 @@ impl RegisterBrokerBody {
             let mut infos = BTreeMap::new();
             for _ in 0..r.count()? {
                 let info: Value = fastjson::from_slice(r.item()?)?;
-                let topic = info
-                    .get("topic")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
+                let topic = info.get("topic").and_then(Value::as_str).unwrap_or_default().to_owned();
                 infos.insert(topic, info);
             }
             wrapper.topic_queue_mapping_info_map = Some(infos);
         }
-        Ok(RegisterBrokerBody {
-            filter_server_list,
-            topic_config_serialize_wrapper: wrapper,
-        })
+        Ok(RegisterBrokerBody { filter_server_list, topic_config_serialize_wrapper: wrapper })
     }
 
     /// The uncompressed (JSON) form.
@@ -318,10 +281,7 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn int(&mut self) -> Result<i32, BodyError> {
-        let bytes: [u8; 4] = self
-            .take(4)?
-            .try_into()
-            .map_err(|_| BodyError::Malformed("short int".into()))?;
+        let bytes: [u8; 4] = self.take(4)?.try_into().map_err(|_| BodyError::Malformed("short int".into()))?;
         Ok(i32::from_be_bytes(bytes))
     }
 
@@ -362,10 +322,7 @@ mod tests {
         }
         let body = RegisterBrokerBody::decode(BODY_498.as_bytes(), false, 409).unwrap();
         let tbw = &body.topic_config_serialize_wrapper.topic_config_table["TBW102"];
-        assert_eq!(
-            (tbw.perm, tbw.read_queue_nums, tbw.write_queue_nums),
-            (7, 8, 8)
-        );
+        assert_eq!((tbw.perm, tbw.read_queue_nums, tbw.write_queue_nums), (7, 8, 8));
     }
 
     #[test]
@@ -378,8 +335,7 @@ mod tests {
     fn topic_lines_of_both_tags() {
         let c = TopicConfig::decode_line("TopicTest 4 4 6 SINGLE_TAG").unwrap();
         assert_eq!(c, TopicConfig::new("TopicTest", 4, 4, 6));
-        let c = TopicConfig::decode_line(r#"TopicTest 4 2 6 SINGLE_TAG {"message.type":"FIFO"}"#)
-            .unwrap();
+        let c = TopicConfig::decode_line(r#"TopicTest 4 2 6 SINGLE_TAG {"message.type":"FIFO"}"#).unwrap();
         assert_eq!(c.write_queue_nums, 2);
         assert_eq!(c.attributes.unwrap()["message.type"], "FIFO");
         assert!(TopicConfig::decode_line("TopicTest 4 4 6").is_none());
@@ -393,23 +349,12 @@ mod tests {
     #[test]
     fn compressed_body_round_trips_for_both_tags() {
         let mut body = RegisterBrokerBody::decode(BODY_498.as_bytes(), false, 409).unwrap();
-        let decoded =
-            RegisterBrokerBody::decode(&body.encode_compressed(false), true, 409).unwrap();
+        let decoded = RegisterBrokerBody::decode(&body.encode_compressed(false), true, 409).unwrap();
         assert_eq!(decoded, body);
 
-        body.topic_config_serialize_wrapper
-            .topic_queue_mapping_info_map = Some(
-            [(
-                "T".to_owned(),
-                serde_json::json!({"bname":"broker-a","topic":"T"}),
-            )]
-            .into(),
-        );
-        for c in body
-            .topic_config_serialize_wrapper
-            .topic_config_table
-            .values_mut()
-        {
+        body.topic_config_serialize_wrapper.topic_queue_mapping_info_map =
+            Some([("T".to_owned(), serde_json::json!({"bname":"broker-a","topic":"T"}))].into());
+        for c in body.topic_config_serialize_wrapper.topic_config_table.values_mut() {
             c.attributes = Some(BTreeMap::new());
         }
         let decoded = RegisterBrokerBody::decode(&body.encode_compressed(true), true, 479).unwrap();
@@ -431,10 +376,7 @@ mod tests {
         let body = RegisterBrokerBody::decode(&zipped, true, 409).unwrap();
         let w = &body.topic_config_serialize_wrapper;
         assert_eq!(w.data_version.counter, 1);
-        assert_eq!(
-            w.topic_config_table["TopicA"],
-            TopicConfig::new("TopicA", 8, 8, 6)
-        );
+        assert_eq!(w.topic_config_table["TopicA"], TopicConfig::new("TopicA", 8, 8, 6));
         assert!(body.filter_server_list.is_empty());
     }
 

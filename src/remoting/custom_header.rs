@@ -115,6 +115,7 @@ macro_rules! custom_header {
 }
 
 #[cfg(test)]
+#[allow(unreachable_pub)]
 mod tests {
     use crate::remoting::{CustomHeader, ExtFields};
 

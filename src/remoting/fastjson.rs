@@ -230,10 +230,8 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
         Ok(v) => Ok(v),
         Err(strict) => {
             let value = parse_lenient(bytes)?;
-            serde_json::from_value(value).map_err(|e| JsonError {
-                at: 0,
-                what: format!("{e} (strict parse: {strict})"),
-            })
+            serde_json::from_value(value)
+                .map_err(|e| JsonError { at: 0, what: format!("{e} (strict parse: {strict})") })
         }
     }
 }

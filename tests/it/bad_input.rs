@@ -26,7 +26,8 @@ impl RequestHandler for Echo {
 
 async fn echo_server() -> (Server, Shutdown) {
     let shutdown = Shutdown::new();
-    let server = Server::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap(), Arc::new(Echo), shutdown.clone()).await.unwrap();
+    let server =
+        Server::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap(), Arc::new(Echo), shutdown.clone()).await.unwrap();
     (server, shutdown)
 }
 

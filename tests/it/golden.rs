@@ -28,9 +28,7 @@ fn frame_files() -> Vec<PathBuf> {
     for version in ["v4.9.8", "v5.3.3"] {
         for ty in ["json", "rocketmq"] {
             let dir = root.join(version).join("frames").join(ty);
-            for entry in
-                std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-            {
+            for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
                 let path = entry.unwrap().path();
                 let name = path.file_name().unwrap().to_string_lossy().into_owned();
                 if name.ends_with(".bin") && !name.ends_with(".encode.bin") {
@@ -45,9 +43,7 @@ fn frame_files() -> Vec<PathBuf> {
 
 fn decode_whole(bytes: &[u8]) -> RemotingCommand {
     let mut buf = BytesMut::from(bytes);
-    let cmd = frame::decode(&mut buf)
-        .expect("decodes")
-        .expect("a whole frame");
+    let cmd = frame::decode(&mut buf).expect("decodes").expect("a whole frame");
     assert!(buf.is_empty(), "exactly one frame");
     cmd
 }
@@ -55,33 +51,20 @@ fn decode_whole(bytes: &[u8]) -> RemotingCommand {
 #[test]
 fn golden_frames_decode_like_java() {
     let files = frame_files();
-    assert!(
-        files.len() >= 80,
-        "expected the full fixture set, found {}",
-        files.len()
-    );
+    assert!(files.len() >= 80, "expected the full fixture set, found {}", files.len());
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
         let cmd = decode_whole(&bytes);
         let expect: Expect =
-            serde_json::from_slice(&std::fs::read(path.with_extension("expect.json")).unwrap())
-                .unwrap();
+            serde_json::from_slice(&std::fs::read(path.with_extension("expect.json")).unwrap()).unwrap();
         let what = path.display();
         assert_eq!(cmd.code, expect.code, "{what}: code");
-        assert_eq!(
-            cmd.language.map(|l| l.name().to_owned()),
-            expect.language,
-            "{what}: language"
-        );
+        assert_eq!(cmd.language.map(|l| l.name().to_owned()), expect.language, "{what}: language");
         assert_eq!(cmd.version, expect.version, "{what}: version");
         assert_eq!(cmd.opaque, expect.opaque, "{what}: opaque");
         assert_eq!(cmd.flag, expect.flag, "{what}: flag");
         assert_eq!(cmd.remark, expect.remark, "{what}: remark");
-        let ext = cmd.ext_fields.as_ref().map(|e| {
-            e.iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect()
-        });
+        let ext = cmd.ext_fields.as_ref().map(|e| e.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect());
         assert_eq!(ext, expect.ext_fields, "{what}: extFields");
         let ty = match cmd.serialize_type {
             SerializeType::Json => "JSON",

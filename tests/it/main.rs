@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! In-process integration tests: servers bound to 127.0.0.1:0, driven over real TCP.
 
 mod bad_input;
