@@ -3,5 +3,6 @@
 
 mod bad_input;
 mod golden;
+mod golden_bodies;
 mod namesrv;
 mod support;
