@@ -42,11 +42,9 @@ public final class Cluster implements AutoCloseable {
                 MqAdmin a = c.mqadmin(t);
                 tasks.add(() -> a.run("help", "topicList"));  // warms the driver JVM up
             }
-            List<Object> started = Parallel.allCollecting(tasks, c::adopt);
-            for (Object o : started) {
-                if (o instanceof JavaBroker b) {
-                    c.brokers.add(b);
-                }
+            Parallel.allCollecting(tasks, c::adopt);
+            synchronized (c.brokers) {
+                c.brokers.sort(java.util.Comparator.comparing(JavaBroker::brokerName));
             }
             return c;
         } catch (RuntimeException | Error e) {
@@ -105,8 +103,8 @@ public final class Cluster implements AutoCloseable {
         return m;
     }
 
-    @Override
-    public void close() {
+    /** Stops everything now: mqadmin drivers and brokers (in parallel, gracefully), then the NameServer. */
+    public void stop() {
         List<AutoCloseable> first = new ArrayList<>(admins.values());
         first.addAll(brokers);
         try {
@@ -114,6 +112,18 @@ public final class Cluster implements AutoCloseable {
         } finally {
             namesrv.close();
         }
+    }
+
+    /**
+     * Kills the mqadmin drivers now and hands the graceful stop of brokers and NameServer to the {@link Reaper}
+     * (test classes drain it in {@code @AfterAll}).
+     */
+    @Override
+    public void close() {
+        for (MqAdmin a : admins.values()) {
+            a.close();
+        }
+        Reaper.submit(toString(), this::stop);
     }
 
     @Override

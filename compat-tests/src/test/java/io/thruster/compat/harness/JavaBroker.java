@@ -90,6 +90,7 @@ public final class JavaBroker implements Server {
                 b.registrationWaitMillis = RemotingProbe.awaitRegistered(
                     Integer.parseInt(namesrvAddr.substring(namesrvAddr.indexOf(':') + 1)), b.addr(), Duration.ofSeconds(60));
             }
+            RemotingProbe.awaitRuntimeInfo(port, Duration.ofSeconds(30));
             return b;
         } catch (RuntimeException e) {
             p.kill();
@@ -154,7 +155,7 @@ public final class JavaBroker implements Server {
         }
         try (Stream<Path> s = Files.walk(root)) {
             s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // best effort
         }
     }

@@ -46,12 +46,17 @@ public final class JavaJvm {
         cmd.addAll(JDK17_FLAGS);
         cmd.addAll(heap);
         cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:-UsePerfData");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Djava.net.preferIPv4Stack=true");
         cmd.add("-Duser.home=" + home(dir));
         cmd.add("-Drocketmq.home.dir=" + rocketmqHome(dir));
         if (v.shadedLogback()) {
             cmd.add("-Drmq.logback.configurationFile=" + dir.resolve("logback.xml"));
+        } else if (role == RmqVersion.Role.CLIENT) {
+            // a 4.x client logs its remoting layer through slf4j; logback (on the classpath via the tools jars)
+            // would otherwise default to DEBUG on stdout
+            cmd.add("-Dlogback.configurationFile=" + rocketmqHome(dir).resolve("conf").resolve("logback_tools.xml"));
         }
         for (Map.Entry<String, String> e : sysProps.entrySet()) {
             cmd.add("-D" + e.getKey() + "=" + e.getValue());

@@ -143,11 +143,20 @@ public final class MqAdmin implements AutoCloseable {
         t.setDaemon(true);
         t.start();
         try {
-            String first = lines.poll(60, TimeUnit.SECONDS);
-            if (first == null || !first.startsWith("@@READY")) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            String first;
+            List<String> before = new ArrayList<>();
+            do {
+                long left = deadline - System.nanoTime();
+                first = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (first != null && !first.startsWith("@@READY")) {
+                    before.add(first); // JVM warnings etc.
+                }
+            } while (first != null && !first.startsWith("@@READY"));
+            if (first == null) {
                 String desc = driver.describe();
                 stopDriver();
-                throw new IllegalStateException("mqadmin driver did not start: " + first + "\n" + desc);
+                throw new IllegalStateException("mqadmin driver did not start; it printed " + before + "\n" + desc);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -18,7 +18,12 @@ public final class RemotingProbe {
 
     /** Body of GET_BROKER_CLUSTER_INFO from {@code port} on loopback, or null on any error / non-SUCCESS. */
     public static String clusterInfo(int port) {
-        String header = "{\"code\":106,\"flag\":0,\"language\":\"JAVA\",\"opaque\":1,"
+        return request(port, 106);
+    }
+
+    /** Sends request {@code code} without header fields or body; the response body, or null unless SUCCESS. */
+    public static String request(int port, int code) {
+        String header = "{\"code\":" + code + ",\"flag\":0,\"language\":\"JAVA\",\"opaque\":1,"
             + "\"serializeTypeCurrentRPC\":\"JSON\",\"version\":409}";
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
         try (Socket s = new Socket()) {
@@ -37,7 +42,7 @@ public final class RemotingProbe {
             byte[] body = new byte[total - 4 - hl];
             in.readFully(body);
             String respHeader = new String(rh, StandardCharsets.UTF_8);
-            if (!respHeader.replace(" ", "").contains("\"code\":0")) {
+            if (!respHeader.replace(" ", "").matches(".*\"code\":0[,}].*")) {
                 return null;
             }
             return new String(body, StandardCharsets.UTF_8);
@@ -64,5 +69,23 @@ public final class RemotingProbe {
         }
         throw new IllegalStateException("broker " + brokerAddr + " not registered with NameServer 127.0.0.1:"
             + namesrvPort + " within " + timeout + "; last GET_BROKER_CLUSTER_INFO body: " + last);
+    }
+
+    /**
+     * Waits until the broker on {@code brokerPort} answers GET_BROKER_RUNTIME_INFO (28) with SUCCESS: right after
+     * start a 4.9.x broker answers SYSTEM_ERROR "java.util.NoSuchElementException" until its first stats sample,
+     * which would put a spurious stack trace into clusterList.
+     */
+    public static long awaitRuntimeInfo(int brokerPort, Duration timeout) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String body = request(brokerPort, 28);
+            if (body != null && body.contains("putTps")) {
+                return (System.nanoTime() - t0) / 1_000_000;
+            }
+            ManagedProcess.sleep(200);
+        }
+        throw new IllegalStateException("broker 127.0.0.1:" + brokerPort + " did not serve runtime info within " + timeout);
     }
 }

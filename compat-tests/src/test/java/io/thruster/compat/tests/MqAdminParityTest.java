@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import io.thruster.compat.harness.Reaper;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -63,6 +65,11 @@ class MqAdminParityTest {
     }
 
     record Transcript(String namesrv, RmqVersion broker, List<Entry> entries, Path dir) {
+    }
+
+    @AfterAll
+    static void stopLeftovers() {
+        Reaper.drain();
     }
 
     static Stream<String> versions() {
