@@ -310,9 +310,6 @@ pub enum ConfigError {
     /// A slave with `brokerId` ≤ 0.
     #[error("Slave's brokerId must be > 0")]
     SlaveBrokerId,
-    /// `listenPort` cannot be bound together with `listenPort - 2`.
-    #[error("bad listenPort {0}")]
-    BadListenPort(i32),
 }
 
 impl BrokerConfig {
@@ -333,8 +330,7 @@ impl BrokerConfig {
     }
 
     /// `BrokerStartup`'s post-processing and checks: masters get `brokerId` 0, a slave must have an id > 0,
-    /// `haListenPort` ≤ 0 becomes `listenPort + 1`, every `namesrvAddr` entry must be `host:port`, and
-    /// `listenPort` must leave room for the fast port `listenPort - 2`.
+    /// `haListenPort` ≤ 0 becomes `listenPort + 1`, and every `namesrvAddr` entry must be `host:port`.
     pub fn finish(&mut self) -> Result<(), ConfigError> {
         if let Some(addrs) = self.namesrv_addr.as_deref().filter(|a| !a.trim().is_empty()) {
             for addr in addrs.split(';') {
@@ -347,9 +343,6 @@ impl BrokerConfig {
             BrokerRole::AsyncMaster | BrokerRole::SyncMaster => self.broker_id = 0,
             BrokerRole::Slave if self.broker_id <= 0 => return Err(ConfigError::SlaveBrokerId),
             BrokerRole::Slave => {}
-        }
-        if !(2..=65535).contains(&self.listen_port) {
-            return Err(ConfigError::BadListenPort(self.listen_port));
         }
         if self.ha_listen_port <= 0 {
             self.ha_listen_port = self.listen_port + 1;
@@ -481,7 +474,5 @@ mod tests {
 
         let mut bad = BrokerConfig::from_properties([("namesrvAddr", "127.0.0.1:9876;nope")]);
         assert!(matches!(bad.finish(), Err(ConfigError::BadNamesrvAddr(_))));
-        let mut bad = BrokerConfig::from_properties([("listenPort", "1")]);
-        assert_eq!(bad.finish(), Err(ConfigError::BadListenPort(1)));
     }
 }
