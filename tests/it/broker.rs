@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,7 +18,9 @@ use thruster::broker::{self, BrokerConfig, BrokerHandle};
 use thruster::namesrv::{self, NamesrvConfig, NamesrvHandle};
 use thruster::net::{Connection, RemotingClient, RequestHandler, Server, Shutdown};
 use thruster::protocol::body::ClusterInfo;
-use thruster::protocol::namesrv::{GetRouteInfoRequestHeader, RegisterBrokerRequestHeader};
+use thruster::protocol::namesrv::{
+    GetRouteInfoRequestHeader, QueryDataVersionResponseHeader, RegisterBrokerRequestHeader,
+};
 use thruster::protocol::route::TopicRouteData;
 use thruster::protocol::topic::RegisterBrokerBody;
 use thruster::remoting::fastjson::{from_slice, to_vec_plain};
@@ -62,19 +65,27 @@ impl TestNamesrv {
 }
 
 /// A NameServer that records every request, answers SUCCESS, and hands out an `ORDER_TOPIC_CONFIG` table.
+/// QUERY_DATA_VERSION is answered with `changed` = [`RecordingNamesrv::changed`] and the broker's own version.
 #[derive(Default)]
 struct RecordingNamesrv {
     seen: Mutex<Vec<RemotingCommand>>,
+    changed: AtomicBool,
 }
 
 impl RequestHandler for RecordingNamesrv {
     async fn handle(&self, _conn: &Connection, request: RemotingCommand) -> Option<RemotingCommand> {
         self.seen.lock().push(request.clone());
         let response = request.response(ResponseCode::SUCCESS);
-        if request.code == RequestCode::REGISTER_BROKER {
-            return Some(response.with_body(&br#"{"table":{"BenchmarkTest":"broker-a:1024"}}"#[..]));
+        match request.code {
+            RequestCode::REGISTER_BROKER => {
+                Some(response.with_body(&br#"{"table":{"BenchmarkTest":"broker-a:1024"}}"#[..]))
+            }
+            RequestCode::QUERY_DATA_VERSION => {
+                let header = QueryDataVersionResponseHeader { changed: Some(self.changed.load(Ordering::SeqCst)) };
+                Some(response.with_header(&header).with_body(request.body.clone().unwrap_or_default()))
+            }
+            _ => Some(response),
         }
-        Some(response)
     }
 }
 
@@ -304,4 +315,36 @@ async fn unknown_codes_and_pulls_on_the_fast_port() {
 
     shutdown.trigger();
     tokio::time::timeout(Duration::from_secs(10), broker.join()).await.unwrap();
+}
+
+#[tokio::test]
+async fn unforced_registration_asks_query_data_version_first() {
+    let fake = Arc::new(RecordingNamesrv::default());
+    let fake_shutdown = Shutdown::new();
+    let fake_server = Server::bind(local(), fake.clone(), fake_shutdown.clone()).await.unwrap();
+    let shutdown = Shutdown::new();
+    let broker = start_broker(&fake_server.local_addr().to_string(), &shutdown).await;
+    assert_eq!(fake.codes(), [RequestCode::REGISTER_BROKER], "start always registers");
+    let registry = broker.broker().registry();
+
+    assert!(registry.register_broker_all(false).await.is_empty());
+    assert_eq!(fake.codes().last(), Some(&RequestCode::QUERY_DATA_VERSION), "unchanged: no registration");
+    fake.changed.store(true, Ordering::SeqCst);
+    assert_eq!(registry.register_broker_all(false).await.len(), 1);
+    let codes = fake.codes();
+    assert_eq!(codes[codes.len() - 2..], [RequestCode::QUERY_DATA_VERSION, RequestCode::REGISTER_BROKER]);
+
+    // A change notification registers at once, without asking.
+    registry.notify_changed();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while fake.codes().iter().filter(|c| **c == RequestCode::REGISTER_BROKER).count() < 3 {
+        assert!(tokio::time::Instant::now() < deadline, "no registration after notify_changed");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    shutdown.trigger();
+    tokio::time::timeout(Duration::from_secs(10), broker.join()).await.unwrap();
+    assert_eq!(fake.codes().last(), Some(&RequestCode::UNREGISTER_BROKER));
+    fake_shutdown.trigger();
+    fake_server.join().await;
 }

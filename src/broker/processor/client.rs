@@ -33,10 +33,10 @@ pub(crate) fn heart_beat(broker: &Broker, channel: Arc<dyn ClientChannel>, req: 
     };
     let info = ClientChannelInfo::new(channel, data.client_id.clone(), req.language, req.version);
     let v2 = data.heartbeat_fingerprint != 0;
-    let config = broker.config();
+    let reject_pull_consumers = broker.config().reject_pull_consumer_enable;
     let mut sub_change = !v2;
     for consumer in &data.consumer_data_set {
-        if config.reject_pull_consumer_enable && consumer.consume_type == Some(ConsumeType::ConsumeActively) {
+        if reject_pull_consumers && consumer.consume_type == Some(ConsumeType::ConsumeActively) {
             continue;
         }
         let previous = broker.heartbeat_fingerprints.insert(consumer.group_name.clone(), data.heartbeat_fingerprint);
