@@ -5,8 +5,10 @@
 //! - [`protocol`]: typed headers and bodies, by request family;
 //! - [`net`]: tokio server and client around the codec;
 //! - [`namesrv`]: the NameServer (route table, KV config, request processor);
+//! - [`broker`]: the broker (client management, NameServer registration, request dispatch);
 //! - [`config`]: Java-style `.properties` files.
 
+pub mod broker;
 pub mod config;
 pub mod namesrv;
 pub mod net;

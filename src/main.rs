@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use thruster::broker::{self, BrokerConfig, ConfigError};
 use thruster::namesrv::{self, NamesrvConfig};
 use thruster::net::Shutdown;
 
@@ -23,6 +24,8 @@ struct Cli {
 enum Command {
     /// Run a NameServer (like `bin/mqnamesrv`), on port 9876 by default.
     Namesrv(NamesrvArgs),
+    /// Run a broker (like `bin/mqbroker`), on ports 10911 and 10909 by default.
+    Broker(BrokerArgs),
 }
 
 /// The flags of Java's `NamesrvStartup`.
@@ -41,6 +44,22 @@ struct NamesrvArgs {
     namesrv_addr: Option<String>,
 }
 
+/// The flags of Java's `BrokerStartup`.
+#[derive(Debug, clap::Args)]
+struct BrokerArgs {
+    /// Broker config properties file (`broker.conf`: brokerName, listenPort, namesrvAddr, …).
+    #[arg(short = 'c', long = "configFile", value_name = "FILE")]
+    config_file: Option<PathBuf>,
+
+    /// Print all config items and exit.
+    #[arg(short = 'p', long = "printConfigItem")]
+    print_config_item: bool,
+
+    /// Name server address list, e.g. `192.168.0.1:9876;192.168.0.2:9876` (overrides the file).
+    #[arg(short = 'n', long = "namesrvAddr", env = "NAMESRV_ADDR", value_name = "ADDRS")]
+    namesrv_addr: Option<String>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_level.as_deref());
@@ -53,9 +72,15 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Namesrv(args) => runtime.block_on(run_namesrv(args)),
+        Command::Broker(args) => runtime.block_on(run_broker(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // Java's BrokerStartup prints these and exits with -3 (253).
+        Err(e) if e.downcast_ref::<ConfigError>().is_some() => {
+            println!("{e}");
+            ExitCode::from(253)
+        }
         Err(e) => {
             // Java's startups print the exception and exit with -1 (255).
             eprintln!("{e:#}");
@@ -95,5 +120,48 @@ async fn run_namesrv(args: NamesrvArgs) -> anyhow::Result<()> {
     shutdown.wait().await;
     handle.join().await;
     tracing::info!("name server stopped");
+    Ok(())
+}
+
+async fn run_broker(args: BrokerArgs) -> anyhow::Result<()> {
+    let mut config = match &args.config_file {
+        Some(path) => {
+            let props = thruster::config::read_properties_file(path)?;
+            tracing::info!("load config properties file OK, {}", path.display());
+            BrokerConfig::from_properties(props)
+        }
+        None => BrokerConfig::default(),
+    };
+    // Flags and the environment win over the file.
+    if let Ok(home) = std::env::var("ROCKETMQ_HOME") {
+        config.rocketmq_home = Some(home);
+    }
+    if let Some(addrs) = args.namesrv_addr {
+        config.namesrv_addr = Some(addrs);
+    }
+    config.finish()?;
+    if args.print_config_item {
+        // A closed stdout (`| head`) is not an error worth a panic.
+        let _ = std::io::Write::write_fmt(&mut std::io::stdout().lock(), format_args!("{config}"));
+        return Ok(());
+    }
+    let shutdown = Shutdown::new();
+    shutdown.on_signals();
+    let handle = broker::start(config, shutdown.clone()).await?;
+    // The line scripts wait for, exactly as Java's BrokerStartup prints it (after the first registration).
+    let broker_config = handle.broker().config().clone();
+    let mut tip = format!(
+        "The broker[{}, {}] boot success. serializeType=JSON",
+        broker_config.broker_name,
+        broker_config.broker_addr()
+    );
+    if let Some(addrs) = &broker_config.namesrv_addr {
+        tip.push_str(&format!(" and name server is {addrs}"));
+    }
+    println!("{tip}");
+    tracing::info!("serving on {} and {}", handle.local_addr(), handle.fast_addr());
+    shutdown.wait().await;
+    handle.join().await;
+    tracing::info!("broker stopped");
     Ok(())
 }

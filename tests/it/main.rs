@@ -2,6 +2,7 @@
 //! In-process integration tests: servers bound to 127.0.0.1:0, driven over real TCP.
 
 mod bad_input;
+mod broker;
 mod golden;
 mod golden_bodies;
 mod namesrv;

@@ -1,0 +1,60 @@
+//! The broker's request handler: one `match` on the request code, routing to `processor/<family>.rs`.
+//!
+//! The same handler serves both listeners. On the fast ("VIP") port `listenPort - 2`, PULL_MESSAGE and
+//! LITE_PULL_MESSAGE are not registered in Java and fall through to REQUEST_CODE_NOT_SUPPORTED; every other
+//! code behaves as on the main port. Codes without a processor yet (everything store-backed: SEND, PULL,
+//! offsets, queries, transactions, admin) get REQUEST_CODE_NOT_SUPPORTED with Java's remark, never a dropped
+//! connection.
+
+use std::sync::Arc;
+
+use super::processor::{client, consumer, not_supported};
+use super::Broker;
+use crate::net::{Connection, RequestHandler};
+use crate::remoting::{RemotingCommand, RequestCode};
+
+/// Which listener a request arrived on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Port {
+    /// `listenPort`: every request.
+    Main,
+    /// `listenPort - 2`: no pulls.
+    Fast,
+}
+
+/// The [`RequestHandler`] of one listener.
+#[derive(Debug)]
+pub(crate) struct BrokerRequestHandler {
+    broker: Arc<Broker>,
+    port: Port,
+}
+
+impl BrokerRequestHandler {
+    pub(crate) fn new(broker: Arc<Broker>, port: Port) -> Self {
+        BrokerRequestHandler { broker, port }
+    }
+}
+
+impl RequestHandler for BrokerRequestHandler {
+    async fn handle(&self, conn: &Connection, request: RemotingCommand) -> Option<RemotingCommand> {
+        Some(dispatch(&self.broker, self.port, conn, &request))
+    }
+
+    fn on_close(&self, conn: &Connection) {
+        self.broker.on_channel_close(conn.id());
+    }
+}
+
+/// Routes one request to its processor.
+pub(crate) fn dispatch(broker: &Broker, port: Port, conn: &Connection, req: &RemotingCommand) -> RemotingCommand {
+    tracing::trace!(code = req.code, ?port, conn = conn.id(), "receive request");
+    match req.code {
+        RequestCode::HEART_BEAT => client::heart_beat(broker, Arc::new(conn.clone()), req),
+        RequestCode::UNREGISTER_CLIENT => client::unregister_client(broker, conn.id(), req),
+        RequestCode::CHECK_CLIENT_CONFIG => client::check_client_config(broker, req),
+        RequestCode::GET_CONSUMER_LIST_BY_GROUP => consumer::get_consumer_list_by_group(broker, req),
+        // Not served on the fast port even once the pull processor exists.
+        RequestCode::PULL_MESSAGE | RequestCode::LITE_PULL_MESSAGE if port == Port::Fast => not_supported(req),
+        _ => not_supported(req),
+    }
+}

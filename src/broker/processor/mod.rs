@@ -1,0 +1,20 @@
+//! Request processors, one file per request family; [`super::dispatch`] routes codes to them.
+//!
+//! - [`client`]: HEART_BEAT, UNREGISTER_CLIENT, CHECK_CLIENT_CONFIG;
+//! - [`consumer`]: GET_CONSUMER_LIST_BY_GROUP (offsets join it with the store).
+//!
+//! A processor takes the broker state and the request and returns the response; business failures are
+//! response codes with a remark, never a closed connection.
+
+pub(crate) mod client;
+pub(crate) mod consumer;
+
+use crate::remoting::{RemotingCommand, ResponseCode};
+
+/// REQUEST_CODE_NOT_SUPPORTED with Java's remark (`AdminBrokerProcessor.getUnknownCmdResponse`).
+pub(crate) fn not_supported(req: &RemotingCommand) -> RemotingCommand {
+    req.error_response(ResponseCode::REQUEST_CODE_NOT_SUPPORTED, format!(" request type {} not supported", req.code))
+}
+
+#[cfg(test)]
+mod tests;
