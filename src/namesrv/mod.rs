@@ -82,7 +82,7 @@ async fn scan_not_active_brokers(processor: Arc<NamesrvProcessor>, interval: Dur
         tokio::select! {
             _ = shutdown.wait() => break,
             _ = tick.tick() => {
-                processor.route().scan_not_active_broker(Instant::now());
+                processor.scan_not_active_brokers(Instant::now());
             }
         }
     }

@@ -37,19 +37,34 @@ pub struct NamesrvProcessor {
     /// Fixed at start, as Java reads `configBlackList` once.
     black_list: Vec<String>,
     started: Instant,
+    /// Connections brokers registered on, so that an expired broker's connection can be closed as Java does.
+    broker_connections: dashmap::DashMap<ChannelId, Connection>,
 }
 
 impl RequestHandler for NamesrvProcessor {
     async fn handle(&self, conn: &Connection, request: RemotingCommand) -> Option<RemotingCommand> {
+        if request.code == RequestCode::REGISTER_BROKER {
+            self.broker_connections.entry(conn.id()).or_insert_with(|| conn.clone());
+        }
         Some(self.process(conn.id(), &request))
     }
 
     fn on_close(&self, conn: &Connection) {
+        self.broker_connections.remove(&conn.id());
         self.route.on_channel_destroy(conn.id());
     }
 }
 
 impl NamesrvProcessor {
+    /// The liveness scan: removes brokers not heard from in time and closes their connections.
+    pub fn scan_not_active_brokers(&self, now: Instant) {
+        for removed in self.route.scan_not_active_broker(now) {
+            if let Some(conn) = removed.channel.and_then(|id| self.broker_connections.remove(&id)) {
+                conn.1.close();
+            }
+        }
+    }
+
     /// Loads the KV table from `kvConfigPath` and starts with empty routes.
     pub fn new(config: NamesrvConfig) -> Self {
         NamesrvProcessor {
@@ -58,6 +73,7 @@ impl NamesrvProcessor {
             black_list: config.black_list(),
             config: RwLock::new(config),
             started: Instant::now(),
+            broker_connections: dashmap::DashMap::new(),
         }
     }
 

@@ -145,6 +145,8 @@ pub struct RouteInfoManager {
 pub struct RemovedBroker {
     /// Its live-table key.
     pub addr: BrokerAddrInfo,
+    /// The connection of its last registration, if known.
+    pub channel: Option<ChannelId>,
     /// Its broker name, if it was still in the broker table.
     pub broker_name: Option<String>,
 }
@@ -561,9 +563,9 @@ impl Tables {
         match broker_name {
             Some(name) => self.unregister(addr, &name),
             None => {
-                self.broker_live_table.remove(addr);
+                let live = self.broker_live_table.remove(addr);
                 self.filter_server_table.remove(addr);
-                RemovedBroker { addr: addr.clone(), broker_name: None }
+                RemovedBroker { addr: addr.clone(), channel: live.and_then(|l| l.channel), broker_name: None }
             }
         }
     }
@@ -574,6 +576,7 @@ impl Tables {
             "unregisterBroker, remove from brokerLiveTable {}, {addr}",
             if live.is_some() { "OK" } else { "Failed" }
         );
+        let channel = live.and_then(|l| l.channel);
         self.filter_server_table.remove(addr);
         let mut remove_name = false;
         let mut known = false;
@@ -609,7 +612,7 @@ impl Tables {
                 }
             }
         }
-        RemovedBroker { addr: addr.clone(), broker_name: known.then(|| broker_name.to_owned()) }
+        RemovedBroker { addr: addr.clone(), channel, broker_name: known.then(|| broker_name.to_owned()) }
     }
 }
 

@@ -63,6 +63,7 @@ struct ConnInner {
     pending: DashMap<i32, oneshot::Sender<RemotingCommand>>,
     last_activity_ms: AtomicU64,
     started: Instant,
+    closed: tokio_util::sync::CancellationToken,
 }
 
 static NEXT_CONN_ID: AtomicU64 = AtomicU64::new(1);
@@ -81,6 +82,12 @@ impl Connection {
     /// Our end's socket address (tells which listener accepted it).
     pub fn local(&self) -> SocketAddr {
         self.inner.local
+    }
+
+    /// Closes the connection (as Java's `RemotingUtil.closeChannel`): reading stops, requests already taken
+    /// are answered, then the socket closes and the handler's `on_close` runs.
+    pub fn close(&self) {
+        self.inner.closed.cancel();
     }
 
     fn touch(&self) {
@@ -179,6 +186,7 @@ async fn serve_connection<H: RequestHandler>(stream: TcpStream, peer: SocketAddr
             pending: DashMap::new(),
             last_activity_ms: AtomicU64::new(0),
             started: Instant::now(),
+            closed: tokio_util::sync::CancellationToken::new(),
         }),
     };
     tracing::debug!(conn = conn.id(), %peer, "connection opened");
@@ -191,6 +199,7 @@ async fn serve_connection<H: RequestHandler>(stream: TcpStream, peer: SocketAddr
         let idle_left = IDLE_TIMEOUT.saturating_sub(conn.idle_for());
         let next = tokio::select! {
             _ = shutdown.wait() => break,
+            _ = conn.inner.closed.cancelled() => break,
             _ = tokio::time::sleep(idle_left) => {
                 if conn.idle_for() >= IDLE_TIMEOUT {
                     tracing::info!(conn = conn.id(), %peer, "closing idle connection");

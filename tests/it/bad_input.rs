@@ -14,9 +14,12 @@ use crate::support::RawConn;
 struct Echo;
 
 impl RequestHandler for Echo {
-    async fn handle(&self, _conn: &Connection, req: RemotingCommand) -> Option<RemotingCommand> {
+    async fn handle(&self, conn: &Connection, req: RemotingCommand) -> Option<RemotingCommand> {
         if req.code == 999 {
             tokio::time::sleep(Duration::from_millis(1500)).await;
+        }
+        if req.code == 998 {
+            conn.close();
         }
         let mut resp = req.response(ResponseCode::SUCCESS);
         resp.body = req.body.clone();
@@ -130,5 +133,17 @@ async fn remoting_client_matches_opaques_and_times_out() {
     client.invoke_oneway(&addr, RemotingCommand::request(105)).await.unwrap();
     let resp = client.invoke(&addr, RemotingCommand::request(105), Duration::from_secs(3)).await.unwrap();
     assert_eq!(resp.code, 0);
+    shutdown.trigger();
+}
+
+#[tokio::test]
+async fn the_server_can_close_a_connection_after_answering() {
+    let (server, shutdown) = echo_server().await;
+    let mut conn = RawConn::connect(server.local_addr()).await;
+    let mut req = RemotingCommand::request(998);
+    req.opaque = 5;
+    let resp = conn.call(&req).await;
+    assert_eq!(resp.opaque, 5, "the request in flight is still answered");
+    assert!(conn.is_closed_by_peer().await);
     shutdown.trigger();
 }

@@ -40,6 +40,8 @@ pub trait ClientChannel: Send + Sync + fmt::Debug {
     fn send_oneway(&self, request: RemotingCommand) -> bool;
     /// Sends a request and waits up to `timeout` for the answer (`None` on timeout or close).
     fn request(&self, request: RemotingCommand, timeout: Duration) -> BoxFuture<'_, Option<RemotingCommand>>;
+    /// Closes the connection (an expired client's, as Java's `RemotingUtil.closeChannel`).
+    fn close(&self);
 }
 
 impl ClientChannel for Connection {
@@ -57,6 +59,10 @@ impl ClientChannel for Connection {
 
     fn request(&self, request: RemotingCommand, timeout: Duration) -> BoxFuture<'_, Option<RemotingCommand>> {
         Connection::request(self, request, timeout).boxed()
+    }
+
+    fn close(&self) {
+        Connection::close(self);
     }
 }
 
@@ -125,8 +131,11 @@ pub async fn run_housekeeping(producers: Arc<ProducerManager>, consumers: Arc<Co
             _ = shutdown.wait() => break,
             _ = tick.tick() => {
                 let now = Instant::now();
-                producers.scan_not_active_channel(now);
-                consumers.scan_not_active_channel(now);
+                let expired = producers.scan_not_active_channel(now).into_iter().chain(consumers.scan_not_active_channel(now));
+                for channel in expired {
+                    tracing::info!("closing expired client channel {}", channel.remote_addr());
+                    channel.close();
+                }
             }
         }
     }
@@ -173,6 +182,8 @@ pub(crate) mod testing {
             self.sent.lock().push(request);
             async { None }.boxed()
         }
+
+        fn close(&self) {}
     }
 
     pub(crate) fn info(channel: &Arc<FakeChannel>, client_id: &str) -> ClientChannelInfo {
