@@ -62,6 +62,9 @@ public final class JavaBroker implements Server {
         conf.put("maxIndexNum", "20000");
         // 5.x reads it as a percentage from broker.conf; 4.x from the system property below
         conf.put("diskSpaceWarningLevelRatio", "98");
+        // determinism: a 4.9.x broker creates and registers RMQ_SYS_TRANS_HALF_TOPIC at its first transaction check
+        // (60 s after start by default), which would make topic lists / wipe counts depend on scenario timing
+        conf.put("transactionCheckInterval", Long.toString(3_600_000L));
         conf.putAll(extraConf);
         StringBuilder text = new StringBuilder();
         conf.forEach((k, val) -> text.append(k).append('=').append(val).append('\n'));

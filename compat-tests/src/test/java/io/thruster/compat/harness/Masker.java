@@ -29,7 +29,7 @@ public final class Masker {
         Pattern.compile("\\d{4}-\\d{2}-\\d{2}[ T#]\\d{2}:\\d{2}:\\d{2}([,.:]\\d{1,3})?");
     private static final Pattern MILLIS = Pattern.compile("(?<![\\d.])1[5-9]\\d{11}(?![\\d.])");
     private static final Pattern ADDR = Pattern.compile("(?<![\\d.])\\d{1,3}(\\.\\d{1,3}){3}:\\d{1,5}(?!\\d)");
-    private static final Pattern DECIMAL = Pattern.compile("(?<![\\w.])-?\\d+\\.\\d+(?![\\w.])");
+    private static final Pattern NUMBER = Pattern.compile("(?<![\\w.])-?\\d+(\\.\\d+)?(?![\\d.])");
 
     /** Exact strings to replace, applied longest first. */
     private final Map<String, String> literals = new LinkedHashMap<>();
@@ -73,8 +73,14 @@ public final class Masker {
             }
             String l = line;
             if (cmd.equalsIgnoreCase("clusterList")) {
-                // #InTPS/#OutTPS, #Hour (uptime of the oldest message, -1 => huge), #SPACE (disk ratio), timer TPS
-                l = DECIMAL.matcher(l).replaceAll("<NUM>");
+                // everything right of the broker address is the broker's own runtime metrics (TPS, queue sizes and
+                // waits, timer progress, #Hour from the oldest message (-1 => huge), #SPACE disk ratio): not the
+                // NameServer's business and time-dependent
+                int at = Math.max(l.indexOf("<BROKER:"), l.indexOf("<ADDR>"));
+                if (at >= 0) {
+                    int end = l.indexOf('>', at) + 1;
+                    l = l.substring(0, end) + NUMBER.matcher(l.substring(end)).replaceAll("<N>");
+                }
             }
             l = l.replaceAll("[ \\t]+", " ").stripTrailing();
             lines.add(l);

@@ -153,7 +153,10 @@ class MqAdminParityTest {
                 for (RmqVersion tool : TOOLS) {
                     MqAdmin.Result r = c.admin(tool, s.args().get(0), s.args().subList(1, s.args().size())
                         .toArray(new String[0]));
-                    List<String> full = new ArrayList<>(s.args());
+                    List<String> full = new ArrayList<>();
+                    for (String a : s.args()) {
+                        full.add(a.equals(c.broker("broker-a").addr()) ? "<BROKER:broker-a>" : a);
+                    }
                     String masked = "[exit " + r.exit() + "]\n" + masker.mask(full, r.combined());
                     entries.add(new Entry(i + 1, tool, full, masked, r));
                 }
