@@ -5,10 +5,13 @@
 //! - [`protocol`]: typed headers and bodies, by request family;
 //! - [`net`]: tokio server and client around the codec;
 //! - [`namesrv`]: the NameServer (route table, KV config, request processor);
-//! - [`config`]: Java-style `.properties` files.
+//! - [`config`]: Java-style `.properties` files;
+//! - [`store`]: the message store (commit log, consume queues, index, recovery), byte-compatible with Java's.
 
 pub mod config;
 pub mod namesrv;
 pub mod net;
 pub mod protocol;
 pub mod remoting;
+#[deny(clippy::unwrap_used, clippy::indexing_slicing)]
+pub mod store;

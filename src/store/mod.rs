@@ -1,0 +1,7 @@
+//! The message store: commit log, consume queues, index, checkpoint, recovery, flush, retention.
+//! Byte-compatible with the store of Apache RocketMQ 4.9.8 / 5.3.3 (`/work/shared/spec/store-format.md`).
+//! No networking; a synchronous API the broker maps request codes onto.
+
+pub mod error;
+pub mod mapped_file;
+pub mod mapped_file_queue;
