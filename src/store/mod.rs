@@ -2,6 +2,8 @@
 //! Byte-compatible with the store of Apache RocketMQ 4.9.8 / 5.3.3 (`/work/shared/spec/store-format.md`).
 //! No networking; a synchronous API the broker maps request codes onto.
 
+pub mod commitlog;
 pub mod error;
 pub mod mapped_file;
 pub mod mapped_file_queue;
+pub mod message;

@@ -1,0 +1,5 @@
+//! The commit log.
+
+pub mod record;
+#[cfg(test)]
+mod record_tests;
