@@ -3,6 +3,7 @@
 //! No networking; a synchronous API the broker maps request codes onto.
 
 pub mod commitlog;
+pub mod config;
 pub mod error;
 pub mod mapped_file;
 pub mod mapped_file_queue;
