@@ -325,25 +325,26 @@ impl MappedFile {
         Ok(self.flushed_position())
     }
 
-    /// Sets write and flushed positions to `pos` and zeroes whatever non-zero bytes lie after it, so a later
-    /// scan cannot mistake stale bytes for records. Needs exclusive access (recovery).
+    /// Sets write and flushed positions to `pos` and zeroes everything after it (the partial page by hand, whole
+    /// pages by punching a hole, falling back to writing zeros), so a later scan cannot mistake stale bytes for
+    /// records. Needs exclusive access (recovery).
     pub fn truncate(&mut self, pos: usize) -> Result<()> {
         let pos = pos.min(self.size);
-        if self.access == Access::Append {
-            const CHUNK: usize = 64 * 1024;
+        if self.access == Access::Append && pos < self.size {
+            let page_end = pos.next_multiple_of(OS_PAGE_SIZE).min(self.size);
             // SAFETY: `&mut self` proves no other reference to this file (and so no view of its bytes) exists;
             // the range `[pos, size)` is inside the mapping.
             let tail = unsafe { std::slice::from_raw_parts_mut(self.map.as_mut_ptr().add(pos), self.size - pos) };
-            let mut dirty = false;
-            for chunk in tail.chunks_mut(CHUNK) {
-                if chunk.iter().any(|b| *b != 0) {
-                    chunk.fill(0);
-                    dirty = true;
+            let (partial, rest) = tail.split_at_mut(page_end - pos);
+            partial.fill(0);
+            if !rest.is_empty() && !os::punch_hole(&self.file, page_end as u64, rest.len() as u64) {
+                for chunk in rest.chunks_mut(64 * 1024) {
+                    if chunk.iter().any(|b| *b != 0) {
+                        chunk.fill(0);
+                    }
                 }
             }
-            if dirty {
-                self.map.flush_range(pos, self.size - pos).ctx(|| format!("msync {}", self.path.display()))?;
-            }
+            self.map.flush_range(pos, self.size - pos).ctx(|| format!("msync {}", self.path.display()))?;
         }
         self.wrote.store(pos, Ordering::Release);
         self.flushed.store(pos, Ordering::Release);
@@ -416,6 +417,19 @@ pub mod os {
             Some(libc::EAGAIN) | Some(libc::EACCES) => Ok(false),
             _ => Err(err),
         }
+    }
+
+    /// Deallocates `[offset, offset + len)` of `file` (`fallocate` PUNCH_HOLE | KEEP_SIZE): the range reads as
+    /// zeros afterwards, also through existing shared mappings. False if the file system does not support it.
+    pub fn punch_hole(file: &File, offset: u64, len: u64) -> bool {
+        let (Ok(off), Ok(len)) = (libc::off_t::try_from(offset), libc::off_t::try_from(len)) else {
+            return false;
+        };
+        // SAFETY: plain system call on a descriptor borrowed from `file`, open for the duration of the call.
+        let rc = unsafe {
+            libc::fallocate(file.as_raw_fd(), libc::FALLOC_FL_PUNCH_HOLE | libc::FALLOC_FL_KEEP_SIZE, off, len)
+        };
+        rc == 0
     }
 
     /// Broken-down local time of `epoch_ms` (JVM default time zone = the process's `TZ`).

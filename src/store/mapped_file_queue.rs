@@ -354,6 +354,11 @@ impl MappedFileQueue {
                 f.delete()?;
             }
         }
+        let end = files.last().map_or(0, |f| f.from_offset() + f.wrote_position() as i64);
+        drop(files);
+        if self.flushed_where() > end {
+            self.set_flushed_where(end);
+        }
         Ok(())
     }
 }

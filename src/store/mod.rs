@@ -2,9 +2,13 @@
 //! Byte-compatible with the store of Apache RocketMQ 4.9.8 / 5.3.3 (`/work/shared/spec/store-format.md`).
 //! No networking; a synchronous API the broker maps request codes onto.
 
+pub mod checkpoint;
 pub mod commitlog;
 pub mod config;
+pub mod consume_queue;
 pub mod error;
+pub mod index_file;
+pub mod lock;
 pub mod mapped_file;
 pub mod mapped_file_queue;
 pub mod message;
