@@ -12,3 +12,4 @@ pub mod lock;
 pub mod mapped_file;
 pub mod mapped_file_queue;
 pub mod message;
+pub mod dispatch;

@@ -145,11 +145,11 @@ impl CommitLog {
         self.limits.file_size
     }
 
-    /// Re-reads the max offset from the files (after recovery).
+    /// Re-reads the max offset from the files and forgets the cached current file (after recovery).
     pub fn refresh_max_offset(&self) {
-        self.max_offset.store(self.queue.max_offset(), Ordering::Release);
         let mut put = self.put.lock();
-        put.current = self.queue.last();
+        put.current = None;
+        self.max_offset.store(self.queue.max_offset(), Ordering::Release);
     }
 
     /// End of the log: the next record's physical offset.
