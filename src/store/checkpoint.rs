@@ -69,10 +69,16 @@ impl StoreCheckpoint {
 
     /// Writes the five fields and forces them to disk.
     pub fn flush(&self) -> Result<()> {
+        self.flush_with_logics(self.logics_msg_timestamp())
+    }
+
+    /// Like [`flush`](Self::flush) but persists `logics` as `logicsMsgTimestamp` (a value captured before the
+    /// consume queues were flushed, so the file never runs ahead of them); the in-memory value is kept.
+    pub fn flush_with_logics(&self, logics: i64) -> Result<()> {
         let mut buf = [0u8; 40];
         let fields = [
             self.physic_msg_timestamp(),
-            self.logics_msg_timestamp(),
+            logics,
             self.index_msg_timestamp(),
             self.master_flushed_offset.load(Ordering::Acquire),
             self.confirm_phy_offset(),

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use parking_lot::{Mutex, RwLock};
 
-use super::error::{IoContext, Result};
+use super::error::{IoContext, Result, StoreError};
 use super::mapped_file_queue::MappedFileQueue;
 
 /// Size of one entry.
@@ -401,8 +401,11 @@ impl ConsumeQueueStore {
         ConsumeQueueStore { root: root.into(), file_size, table: RwLock::new(HashMap::new()) }
     }
 
-    /// Loads every `<topic>/<queueId>/` directory (non-numeric queue entries are ignored).
-    pub fn load(&self) -> Result<()> {
+    /// Loads every `<topic>/<queueId>/` directory (non-numeric queue entries are ignored). A queue whose files
+    /// cannot be used (a hole, or a file of the wrong size, which Java would refuse) is derived data: it is
+    /// deleted so dispatch can rebuild it from the commit log; its name is returned.
+    pub fn load(&self) -> Result<Vec<String>> {
+        let mut repaired = Vec::new();
         std::fs::create_dir_all(&self.root).ctx(|| format!("create dir {}", self.root.display()))?;
         let mut table = QueueTable::new();
         for topic_entry in std::fs::read_dir(&self.root).ctx(|| format!("read dir {}", self.root.display()))? {
@@ -419,12 +422,26 @@ impl ConsumeQueueStore {
                     continue;
                 }
                 let cq = ConsumeQueue::new(&self.root, &topic, queue_id, self.file_size);
-                cq.load()?;
+                match cq.load() {
+                    Ok(()) => {}
+                    Err(e @ (StoreError::Layout { .. } | StoreError::FileSize { .. })) => {
+                        tracing::error!(topic = %topic, queue_id, error = %e, "unusable consume queue; deleting it to rebuild from the commit log");
+                        for f in std::fs::read_dir(q.path()).ctx(|| format!("read dir {}", q.path().display()))? {
+                            let f = f.ctx(|| format!("read dir {}", q.path().display()))?;
+                            if f.path().is_file() {
+                                std::fs::remove_file(f.path()).ctx(|| format!("delete {}", f.path().display()))?;
+                            }
+                        }
+                        cq.load()?;
+                        repaired.push(format!("{topic}/{queue_id}"));
+                    }
+                    Err(e) => return Err(e),
+                }
                 table.entry(topic.clone()).or_default().insert(queue_id, Arc::new(cq));
             }
         }
         *self.table.write() = table;
-        Ok(())
+        Ok(repaired)
     }
 
     /// The queue, if it exists.

@@ -179,7 +179,11 @@ impl Dispatcher {
                         break;
                     }
                     Scan::Invalid { size } if size > 0 => {
-                        tracing::error!(offset = reput + pos as i64, size, "[BUG]read total count not equals msg total size");
+                        tracing::error!(
+                            offset = reput + pos as i64,
+                            size,
+                            "[BUG]read total count not equals msg total size"
+                        );
                         pos += size as usize;
                         self.set_reput_from(reput + pos as i64);
                         progressed = true;
@@ -190,7 +194,10 @@ impl Dispatcher {
                             // The record crosses the bound (not flushed yet): wait for it.
                             return count;
                         }
-                        tracing::error!(offset = reput + pos as i64, "[BUG]dispatch message to consume queue error; skipping the rest of the readable region");
+                        tracing::error!(
+                            offset = reput + pos as i64,
+                            "[BUG]dispatch message to consume queue error; skipping the rest of the readable region"
+                        );
                         self.set_reput_from(reput + region.len() as i64);
                         progressed = true;
                         break;

@@ -423,6 +423,18 @@ impl IndexService {
         Ok(n)
     }
 
+    /// Deletes the `n` newest files (recovery: they reference offsets beyond the commit log's end).
+    pub fn remove_newest(&self, n: usize) -> Result<()> {
+        let _w = self.write.lock();
+        let mut files = self.files.write();
+        for _ in 0..n {
+            if let Some(f) = files.pop() {
+                f.delete()?;
+            }
+        }
+        Ok(())
+    }
+
     /// Flushes every file and waits for background flushes.
     pub fn flush(&self) -> Result<()> {
         for h in std::mem::take(&mut *self.flushers.lock()) {

@@ -3,13 +3,19 @@
 //! No networking; a synchronous API the broker maps request codes onto.
 
 pub mod checkpoint;
+pub mod cleanup;
 pub mod commitlog;
 pub mod config;
 pub mod consume_queue;
+pub mod dispatch;
 pub mod error;
+pub mod flush;
+pub mod get_message;
 pub mod index_file;
 pub mod lock;
 pub mod mapped_file;
 pub mod mapped_file_queue;
 pub mod message;
-pub mod dispatch;
+pub mod recovery;
+#[allow(clippy::module_inception)]
+pub mod store;
