@@ -162,6 +162,14 @@ impl GroupCommitService {
                     pending.append(&mut q.requests);
                 }
                 if pending.is_empty() {
+                    // Messages sent with WAIT=false only wake us: flush them too (Java `doCommit` flushes when
+                    // it has no requests).
+                    if commit_log.flushed_where() < commit_log.max_offset() {
+                        if let Err(e) = commit_log.flush(0) {
+                            tracing::error!(error = %e, "commit log flush failed");
+                        }
+                        dispatcher.wakeup();
+                    }
                     continue;
                 }
                 let target = pending.iter().map(|r| r.end_offset).max().unwrap_or(0);
@@ -232,6 +240,11 @@ impl GroupCommitService {
         self.shared.cv.notify_one();
         self.shared.watch_cv.notify_one();
         FlushWaiter { completion, deadline }
+    }
+
+    /// Wakes the thread without a request (a SYNC_FLUSH put with `WAIT=false`).
+    pub fn wakeup(&self) {
+        self.shared.cv.notify_one();
     }
 
     /// Stops the threads after the queued requests were served.

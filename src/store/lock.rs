@@ -13,11 +13,23 @@ use std::path::{Path, PathBuf};
 use super::error::{IoContext, Result, StoreError};
 use super::mapped_file::{os, sync_dir};
 
+/// Lock files held by this process. POSIX record locks are per process (a second `fcntl` lock from the same
+/// process succeeds, and closing any descriptor of the file drops it), so same-process exclusion is checked here.
+static HELD: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
 /// Holds the store's `lock` file lock; released when dropped (the descriptor is closed).
 #[derive(Debug)]
 pub struct StoreLock {
     path: PathBuf,
     _file: File,
+}
+
+impl Drop for StoreLock {
+    fn drop(&mut self) {
+        if let Ok(mut held) = HELD.lock() {
+            held.retain(|p| p != &self.path);
+        }
+    }
 }
 
 impl StoreLock {
@@ -34,15 +46,21 @@ impl StoreLock {
             .truncate(false)
             .open(path)
             .ctx(|| format!("open {}", path.display()))?;
+        let canonical = std::fs::canonicalize(path).ctx(|| format!("canonicalize {}", path.display()))?;
+        let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());
+        if held.contains(&canonical) {
+            return Err(StoreError::Locked(path.to_path_buf()));
+        }
         if !os::try_lock_byte0(&file).ctx(|| format!("lock {}", path.display()))? {
             return Err(StoreError::Locked(path.to_path_buf()));
         }
         file.write_all_at(b"lock", 0).ctx(|| format!("write {}", path.display()))?;
         file.sync_data().ctx(|| format!("fsync {}", path.display()))?;
-        Ok(StoreLock { path: path.to_path_buf(), _file: file })
+        held.push(canonical.clone());
+        Ok(StoreLock { path: canonical, _file: file })
     }
 
-    /// The lock file.
+    /// The lock file (canonical path).
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -347,7 +347,13 @@ impl MessageStore {
         let Some(end) = result.append.as_ref().filter(|_| result.is_ok()).map(|a| a.end_offset()) else {
             return PutMessageHandle::ready(result);
         };
-        if self.config.flush_disk_type != FlushDiskType::SyncFlush || !wait {
+        if self.config.flush_disk_type != FlushDiskType::SyncFlush {
+            return PutMessageHandle::ready(result);
+        }
+        if !wait {
+            if let Some(svc) = self.group_commit.read().as_ref() {
+                svc.wakeup();
+            }
             return PutMessageHandle::ready(result);
         }
         let waiter = match self.group_commit.read().as_ref() {
