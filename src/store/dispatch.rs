@@ -115,9 +115,11 @@ impl Dispatcher {
         (self.bound() - self.reput_from()).max(0)
     }
 
-    /// Wakes the background thread (called after puts and flushes).
+    /// Wakes the background thread (called after puts and flushes, once the new bound is published).
     pub fn wakeup(&self) {
-        if self.sleeping.load(Ordering::Acquire) {
+        // Pairs with the fence in `wait`: either the sleeper sees the new bound, or we see it sleeping.
+        std::sync::atomic::fence(Ordering::SeqCst);
+        if self.sleeping.load(Ordering::SeqCst) {
             let mut pending = self.wake.lock();
             *pending = true;
             self.wake_cv.notify_one();
@@ -126,12 +128,13 @@ impl Dispatcher {
 
     fn wait(&self, timeout: Duration) {
         let mut pending = self.wake.lock();
-        self.sleeping.store(true, Ordering::Release);
-        if !*pending {
+        self.sleeping.store(true, Ordering::SeqCst);
+        std::sync::atomic::fence(Ordering::SeqCst);
+        if !*pending && self.behind() == 0 {
             self.wake_cv.wait_for(&mut pending, timeout);
         }
         *pending = false;
-        self.sleeping.store(false, Ordering::Release);
+        self.sleeping.store(false, Ordering::SeqCst);
     }
 
     /// Dispatches everything currently readable up to the bound; returns the number of messages dispatched.
@@ -262,9 +265,20 @@ impl ReputService {
         let d = Arc::clone(&dispatcher);
         let s = Arc::clone(&stop);
         let thread = std::thread::Builder::new().name("ReputMessageService".into()).spawn(move || {
+            let mut stuck = false;
             while !s.load(Ordering::Acquire) {
-                if d.dispatch_available() == 0 {
-                    d.wait(Duration::from_millis(1));
+                if d.dispatch_available() > 0 {
+                    stuck = false;
+                } else if d.behind() > 0 {
+                    // Data arrived meanwhile (retry at once), or a record waits at the bound (back off).
+                    if stuck {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    stuck = true;
+                } else {
+                    stuck = false;
+                    // Puts and flushes wake us; the timeout only bounds a missed wake-up.
+                    d.wait(Duration::from_millis(10));
                 }
             }
         })?;
@@ -279,8 +293,11 @@ impl ReputService {
     /// Stops the thread, then dispatches whatever is left synchronously.
     pub fn shutdown(&mut self) {
         self.stop.store(true, Ordering::Release);
-        self.dispatcher.sleeping.store(true, Ordering::Release);
-        self.dispatcher.wakeup();
+        {
+            let mut pending = self.dispatcher.wake.lock();
+            *pending = true;
+            self.dispatcher.wake_cv.notify_all();
+        }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }

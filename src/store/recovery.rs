@@ -182,6 +182,16 @@ pub fn recover(ctx: &RecoveryContext<'_>) -> Result<RecoveryOutcome> {
     }
     if let Some(index) = ctx.index {
         dispatch_from = dispatch_from.min(prune_index(index, process_offset)?);
+        if !ctx.last_exit_ok {
+            // After a crash the index files newer than indexMsgTimestamp were deleted at load; Java only
+            // re-indexes from the checkpoint-based scan start and loses the keys in between. Rebuild them from
+            // the end of the newest surviving index file (at most about one index file's worth of records).
+            let from = index.files().last().map_or(ctx.commit_log.min_offset(), |f| f.end_phy_offset());
+            if from < dispatch_from {
+                tracing::info!(from, dispatch_from, "re-dispatching to rebuild the index after a crash");
+                dispatch_from = from;
+            }
+        }
     }
     dispatch_from = dispatch_from.max(ctx.commit_log.min_offset()).min(process_offset);
     ctx.checkpoint.set_confirm_phy_offset(last_valid);

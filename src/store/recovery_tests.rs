@@ -302,3 +302,30 @@ fn empty_commit_log_destroys_stale_consume_queues() {
     let a = store.put_message_sync(msg("T", 0, 0)).append.unwrap();
     assert_eq!((a.wrote_offset, a.logics_offset), (0, 0));
 }
+
+#[test]
+fn crash_with_a_recent_checkpoint_rescans_only_the_tail_but_rebuilds_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = tempfile::tempdir().unwrap();
+    let store = MessageStore::open(config(dir.path())).unwrap();
+    fill(&store, 120);
+    wait_dispatched(&store);
+    copy_dir(dir.path(), snap.path());
+    drop(store);
+    // a checkpoint saying everything up to "now + 10 s" was flushed: the scan starts at the newest file
+    let cp = crate::store::checkpoint::StoreCheckpoint::open(&snap.path().join("checkpoint")).unwrap();
+    let later = crate::store::commitlog::now_ms() + 10_000;
+    cp.set_physic_msg_timestamp(later);
+    cp.set_logics_msg_timestamp(later);
+    cp.flush().unwrap();
+    drop(cp);
+    let files = std::fs::read_dir(snap.path().join("commitlog")).unwrap().count();
+    assert!(files >= 3);
+    let recovered = MessageStore::open(config(snap.path())).unwrap();
+    let o = recovered.recovery_outcome().clone();
+    assert!(o.abnormal);
+    assert_eq!(o.dispatch_from, 0, "index rebuilt from the start: its only file was newer than the checkpoint");
+    assert!(o.records_scanned < 120, "recovery itself only scanned the newest file");
+    assert_eq!(total_in_queues(&recovered), 120);
+    assert_eq!(recovered.query_message("T", "key3", 10, 0, i64::MAX).messages.len(), 1);
+}
