@@ -3,4 +3,5 @@
 mod bad_input;
 mod golden;
 mod store;
+mod store_fixtures;
 mod support;

@@ -1,6 +1,6 @@
 //! The message store through its public API: puts (single, batch, delayed, SYNC_FLUSH), gets with tag
 //! filters, key queries, lookups by offset message id, time searches, retention, restart, and the Java-written
-//! fixtures under `fixtures/store/` when present.
+//! fixtures are checked in `store_fixtures.rs`.
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
@@ -295,41 +295,53 @@ fn retention_deletes_old_files_and_queues_follow() {
     assert_eq!(store.max_offset_in_queue("Old", 0), 0);
 }
 
-/// Java-written stores under `fixtures/store/` (produced by a colleague; skipped when absent).
+/// Rough throughput check: `cargo test --release --test it store::put_throughput -- --ignored --nocapture`.
 #[test]
-fn java_fixture_stores_open_when_present() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("store");
-    let Ok(entries) = std::fs::read_dir(&root) else {
-        eprintln!("no fixtures/store directory; skipped");
-        return;
-    };
-    for entry in entries.flatten() {
-        let src = entry.path();
-        if !src.join("commitlog").is_dir() {
-            continue;
-        }
-        let copy = tempfile::tempdir().unwrap();
-        copy_dir(&src, copy.path());
-        let mut c = config(copy.path());
-        if let Ok(conf) = std::fs::read_to_string(src.join("broker.conf")) {
-            c.apply_properties(&thruster::config::parse_properties(&conf));
-            c.store_path_root_dir = copy.path().to_path_buf();
-            c.store_path_commit_log = None;
-        }
-        let store = MessageStore::open(c).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
-        assert!(store.max_phy_offset() > 0, "{}", src.display());
-        store.shutdown().unwrap();
+#[ignore]
+fn put_throughput() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = config(dir.path());
+    c.mapped_file_size_commit_log = 128 << 20;
+    c.mapped_file_size_consume_queue = 300_000 * 20;
+    c.max_hash_slot_num = 500_000;
+    c.max_index_num = 2_000_000;
+    let store = Arc::new(MessageStore::open(c).unwrap());
+    let n = 400_000usize;
+    let threads = 4;
+    let start = Instant::now();
+    let hs: Vec<_> = (0..threads)
+        .map(|t| {
+            let store = Arc::clone(&store);
+            std::thread::spawn(move || {
+                let body = Bytes::from(vec![b'x'; 128]);
+                for i in 0..n / threads {
+                    let mut m = msg("Bench", (i % 8) as i32, "", "TAGS\u{1}TagA\u{2}");
+                    m.body = body.clone();
+                    m.properties = format!("TAGS\u{1}TagA\u{2}UNIQ_KEY\u{1}{t}-{i}\u{2}");
+                    assert!(store.put_message(m).wait().is_ok());
+                }
+            })
+        })
+        .collect();
+    for h in hs {
+        h.join().unwrap();
     }
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap().flatten() {
-        let to = dst.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), to).unwrap();
+    let put = start.elapsed();
+    wait_dispatched(&store);
+    let all = start.elapsed();
+    eprintln!("{n} puts: {:?} ({:.0}/s); dispatched after {:?}", put, n as f64 / put.as_secs_f64(), all);
+    let start = Instant::now();
+    let mut got = 0;
+    for q in 0..8 {
+        let mut off = 0;
+        loop {
+            let r = store.get_message("g", "Bench", q, off, 32, None).unwrap();
+            if r.message_count() == 0 {
+                break;
+            }
+            got += r.message_count();
+            off = r.next_begin_offset;
         }
     }
+    eprintln!("{got} gets: {:?} ({:.0}/s)", start.elapsed(), got as f64 / start.elapsed().as_secs_f64());
 }
