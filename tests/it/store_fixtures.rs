@@ -284,3 +284,182 @@ fn check_queries(name: &str, store: &MessageStore, m: &Value) {
         assert_eq!(got, want, "{name}: query {topic}#{key}");
     }
 }
+
+/// The verifier script of `java-fixtures/` (needs its Maven modules built: `target/classpath.txt`).
+fn java_verifier() -> Option<PathBuf> {
+    let script = std::env::var_os("THRUSTER_STORE_VERIFY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("java-fixtures").join("store-verify"));
+    let base = script.parent()?;
+    let built = ["store-v4", "store-v5"].iter().all(|m| base.join(m).join("target").join("classpath.txt").exists());
+    (script.exists() && built).then_some(script)
+}
+
+fn rust_config(root: &Path) -> MessageStoreConfig {
+    MessageStoreConfig {
+        store_path_root_dir: root.to_path_buf(),
+        mapped_file_size_commit_log: 65536,
+        mapped_file_size_consume_queue: 1280,
+        max_hash_slot_num: 128,
+        max_index_num: 128,
+        ..Default::default()
+    }
+}
+
+/// A scenario close to the Java one: roll-overs, several queues, tags (also non-ASCII and MULTI_TAG style),
+/// keys with odd spacing, both properties forms, a batch, IPv6 hosts, a compressed flag, delays, a prepared and
+/// a commit record, enough keys to fill an index file.
+fn write_rust_scenario(store: &MessageStore) -> i64 {
+    use bytes::Bytes;
+    use thruster::store::message::{encode_batch_body, sys_flag, MessageExtBatch, MessageExtBrokerInner};
+    let base = |topic: &str, queue_id: i32, body: Vec<u8>, props: String| MessageExtBrokerInner {
+        topic: topic.into(),
+        queue_id,
+        body: Bytes::from(body),
+        properties: props,
+        born_timestamp: 1_700_000_000_000,
+        born_host: "127.0.0.1:50000".parse().unwrap(),
+        store_host: "127.0.0.1:10911".parse().unwrap(),
+        ..Default::default()
+    };
+    let mut last_half = 0;
+    for n in 0..60i32 {
+        let tags = ["TagA", "TagB", "TagC", "标签"][(n % 4) as usize];
+        let mut props = format!("KEYS\u{1}KEY-{n:03} ORDER-{}\u{2}UNIQ_KEY\u{1}7F0000010C7B18B4AAC20000{n:08X}\u{2}", n % 5);
+        if n % 6 != 0 {
+            props.push_str(&format!("TAGS\u{1}{tags}\u{2}"));
+        }
+        props.push_str(&format!("seq\u{1}{n}"));
+        if n % 2 == 0 {
+            props.push('\u{2}');
+        }
+        let body = if n % 3 == 0 { vec![b'x'; 8000] } else { format!("hello {n} ✓").into_bytes() };
+        let mut m = base("TopicTest", n % 4, body, props);
+        m.flag = n % 3;
+        if n == 7 {
+            m.properties = "KEYS\u{1}KEY-007  ORDER-2 \u{2}TAGS\u{1}TagA||TagB\u{2}".into();
+            m.sys_flag = sys_flag::MULTI_TAGS;
+        }
+        if n == 11 {
+            m.sys_flag = 0x301;
+        }
+        if n == 13 {
+            m.born_host = "[2001:db8::1]:50010".parse().unwrap();
+        }
+        if n == 14 {
+            m.born_host = "[2001:db8::1]:50011".parse().unwrap();
+            m.store_host = "[2001:db8::10]:10911".parse().unwrap();
+        }
+        if n == 20 || n == 21 {
+            m.properties.push_str("\u{2}DELAY\u{1}3\u{2}");
+        }
+        if n == 30 {
+            m.topic = "RMQ_SYS_TRANS_HALF_TOPIC".into();
+            m.queue_id = 0;
+            m.sys_flag = sys_flag::TRANSACTION_PREPARED_TYPE;
+        }
+        let r = store.put_message_sync(m);
+        assert!(r.is_ok(), "{n}: {:?}", r.status);
+        if n == 30 {
+            last_half = r.append.unwrap().wrote_offset;
+        }
+    }
+    let mut commit = base("TopicTrans", 0, b"committed".to_vec(), "KEYS\u{1}TX-1\u{2}".into());
+    commit.sys_flag = sys_flag::TRANSACTION_COMMIT_TYPE;
+    commit.prepared_transaction_offset = last_half;
+    assert!(store.put_message_sync(commit).is_ok());
+    let body = encode_batch_body((0..5).map(|k| (k, &b"batch-body"[..], "KEYS\u{1}BATCH-KEY\u{2}")));
+    let batch = MessageExtBatch {
+        topic: "TopicBatch".into(),
+        queue_id: 1,
+        body: Bytes::from(body),
+        properties: "CLUSTER\u{1}DefaultCluster\u{2}".into(),
+        sys_flag: 0,
+        born_timestamp: 1_700_000_000_001,
+        born_host: "127.0.0.1:50001".parse().unwrap(),
+        store_host: "127.0.0.1:10911".parse().unwrap(),
+        reconsume_times: 0,
+    };
+    assert!(store.put_messages(&batch).wait().is_ok());
+    store.max_phy_offset()
+}
+
+fn java_dump(script: &Path, version: &str, dir: &Path) -> Value {
+    let out = std::process::Command::new(script)
+        .arg(version)
+        .arg(dir)
+        .args(["65536", "1280", "128", "128"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "Java {version} could not open the Rust store: {}",
+        String::from_utf8_lossy(&out.stderr).lines().rev().take(30).collect::<Vec<_>>().join("\n")
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Rust -> Java: a store written (clean shutdown, and a torn crash snapshot) by the Rust store is opened by the
+/// real Java 4.9.8 and 5.3.3 stores; what Java reports must equal what the Rust store reports on the same files.
+#[test]
+fn rust_written_stores_open_in_java() {
+    let Some(script) = java_verifier() else {
+        eprintln!("java-fixtures/store-verify not built; skipped (set THRUSTER_STORE_VERIFY)");
+        return;
+    };
+    // clean
+    let clean = tempfile::tempdir().unwrap();
+    let end = {
+        let store = MessageStore::open(rust_config(clean.path())).unwrap();
+        let end = write_rust_scenario(&store);
+        store.shutdown().unwrap();
+        end
+    };
+    assert!(std::fs::read_dir(clean.path().join("index")).unwrap().count() >= 2, "index rolled over");
+    // crashed: snapshot of a running store, last record torn
+    let running = tempfile::tempdir().unwrap();
+    let crashed = tempfile::tempdir().unwrap();
+    let torn_at = {
+        let store = MessageStore::open(rust_config(running.path())).unwrap();
+        write_rust_scenario(&store);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while store.dispatch_behind_bytes() > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let last = store.put_message_sync(thruster::store::message::MessageExtBrokerInner {
+            topic: "TopicTest".into(),
+            queue_id: 1,
+            body: bytes::Bytes::from(vec![b'L'; 200]),
+            properties: "KEYS\u{1}CRASH-LAST\u{2}".into(),
+            born_host: "127.0.0.1:1".parse().unwrap(),
+            store_host: "127.0.0.1:10911".parse().unwrap(),
+            ..Default::default()
+        });
+        let a = last.append.unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        copy_dir(running.path(), crashed.path());
+        store.shutdown().unwrap();
+        // tear the second half of the last record
+        use std::os::unix::fs::FileExt;
+        let file_start = a.wrote_offset - a.wrote_offset % 65536;
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(crashed.path().join("commitlog").join(format!("{file_start:020}")))
+            .unwrap();
+        let half = i64::from(a.wrote_bytes) / 2;
+        f.write_all_at(&vec![0u8; half as usize], (a.wrote_offset + half - file_start) as u64).unwrap();
+        a.wrote_offset
+    };
+    assert!(crashed.path().join("abort").exists());
+
+    for version in ["4.9.8", "5.3.3"] {
+        let m = java_dump(&script, version, clean.path());
+        assert_eq!(i(&m["maxPhyOffset"]), end, "Java {version} sees the whole Rust commit log");
+        assert_eq!(m["commitLog"]["scanStop"], "reached maxPhyOffset");
+        check_case(&format!("rust clean -> java {version}"), clean.path(), &m);
+
+        let m = java_dump(&script, version, crashed.path());
+        assert_eq!(i(&m["maxPhyOffset"]), torn_at, "Java {version} cuts the torn record");
+        check_case(&format!("rust crashed -> java {version}"), crashed.path(), &m);
+    }
+}
