@@ -6,7 +6,8 @@
 //! - [`net`]: tokio server and client around the codec;
 //! - [`namesrv`]: the NameServer (route table, KV config, request processor);
 //! - [`broker`]: the broker (client management, NameServer registration, request dispatch);
-//! - [`config`]: Java-style `.properties` files.
+//! - [`config`]: Java-style `.properties` files;
+//! - [`store`]: the message store (commit log, consume queues, index, recovery), byte-compatible with Java's.
 
 pub mod broker;
 pub mod config;
@@ -14,3 +15,5 @@ pub mod namesrv;
 pub mod net;
 pub mod protocol;
 pub mod remoting;
+#[deny(clippy::unwrap_used, clippy::indexing_slicing)]
+pub mod store;

@@ -6,4 +6,6 @@ mod broker;
 mod golden;
 mod golden_bodies;
 mod namesrv;
+mod store;
+mod store_fixtures;
 mod support;
