@@ -405,6 +405,10 @@ fn java_dump(script: &Path, version: &str, dir: &Path) -> Value {
 #[test]
 fn rust_written_stores_open_in_java() {
     let Some(script) = java_verifier() else {
+        assert!(
+            std::env::var_os("THRUSTER_REQUIRE_JAVA").is_none(),
+            "THRUSTER_REQUIRE_JAVA is set but java-fixtures/store-verify is not built (mvn -f java-fixtures/pom.xml package)"
+        );
         eprintln!("java-fixtures/store-verify not built; skipped (set THRUSTER_STORE_VERIFY)");
         return;
     };
