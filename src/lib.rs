@@ -12,3 +12,4 @@ pub mod namesrv;
 pub mod net;
 pub mod protocol;
 pub mod remoting;
+pub mod store;
