@@ -571,3 +571,209 @@ fn collect_config_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The other direction: files Thruster writes, read by the Java broker.
+
+const TS: i64 = 1_700_000_000_000;
+
+/// Fills a store the way a running Thruster would: the managers' own operations only.
+fn build_thruster_store(root: &Path, f: Flavor) {
+    use super::subscription_group::{
+        CustomizedRetryPolicy, ExponentialRetryPolicy, GroupRetryPolicy, SimpleSubscriptionData,
+        SubscriptionGroupConfig,
+    };
+    let stamp = |v: DataVersion| DataVersion { timestamp: TS, ..v };
+    let v5 = f.is_v5();
+
+    let topics = TopicConfigManager::new(root, f, broker_a());
+    topics.create_topic_in_send_message_method("TopicTest", "TBW102", "127.0.0.1:1", 4, 0);
+    topics.create_topic_in_send_message_back_method("%RETRY%GroupA", 1, 6, false, 0);
+    let mut order = TopicConfig::with_queues("OrderTopic", 8, 8, 6);
+    order.order = true;
+    order.topic_filter_type = TopicFilterType::MultiTag;
+    if v5 {
+        order.attributes = Some(
+            [("+message.type".to_owned(), "FIFO".to_owned())]
+                .into_iter()
+                .collect(),
+        );
+    }
+    topics.update_topic_config(order).unwrap();
+    let weird = "W\"q\\b/s\t\u{4e2d}\u{7f}\u{85}\u{2028}\u{1f600}\u{1}";
+    topics
+        .update_topic_config(TopicConfig::with_queues(weird, 1, 1, 2))
+        .unwrap();
+    for i in 0..40 {
+        topics.create_topic_in_send_message_method(&format!("T{i}"), "TBW102", "x", 2, 0);
+    }
+    topics.delete_topic_config("T7");
+    topics.update_topic_unit_flag("T8", true);
+    topics.set_data_version(stamp(topics.data_version()));
+    topics.persist().unwrap();
+
+    let offsets = ConsumerOffsetManager::new(root, f, ConsumerOffsetSettings::default());
+    for q in (0..20).rev() {
+        offsets.commit_offset("h", "GroupA", "TopicTest", q, i64::from(q) * 1000 + 7);
+    }
+    offsets.commit_offset("h", "GroupB", "TopicTest", 0, 5_000_000_000);
+    offsets.commit_offset("h", "GroupB", "TopicTest", 1, 9_007_199_254_740_993);
+    offsets.commit_offset("h", "GroupB", "TopicTest", 2, -1);
+    offsets.commit_offset("h", "GroupB", "TopicTest", 3, i64::MIN);
+    for i in 0..30 {
+        offsets.commit_offset("h", &format!("G{i}"), &format!("T{}", i % 7), 0, i);
+    }
+    offsets.clone_offset("GroupA", "GroupClone", "TopicTest");
+    offsets.remove_offset("G3");
+    if let Some(v) = offsets.data_version() {
+        offsets.set_data_version(stamp(v));
+    }
+    offsets.persist().unwrap();
+
+    let groups = SubscriptionGroupManager::new(root, f, SubscriptionGroupSettings::default());
+    groups.find_subscription_group_config("GroupA");
+    let mut b = SubscriptionGroupConfig::new("GroupB");
+    b.consume_broadcast_enable = false;
+    b.retry_max_times = 3;
+    b.broker_id = 1;
+    b.which_broker_when_consume_slowly = 2;
+    b.consume_message_orderly = true;
+    b.consume_timeout_minute = 30;
+    b.group_retry_policy = Some(GroupRetryPolicy {
+        policy_type: Some(super::subscription_group::GroupRetryPolicyType::Exponential),
+        exponential_retry_policy: Some(ExponentialRetryPolicy {
+            initial: 1000,
+            max: 60_000,
+            multiplier: 3,
+            ..ExponentialRetryPolicy::default()
+        }),
+        customized_retry_policy: Some(CustomizedRetryPolicy::default()),
+        ..GroupRetryPolicy::default()
+    });
+    b.subscription_data_set = Some(vec![SimpleSubscriptionData {
+        topic: Some("TopicTest".into()),
+        expression_type: Some("TAG".into()),
+        expression: Some("TagA || TagB".into()),
+        version: 17,
+        ..SimpleSubscriptionData::default()
+    }]);
+    groups.update_subscription_group_config(b).unwrap();
+    for i in 0..20 {
+        groups.find_subscription_group_config(&format!("CID_{i}"));
+    }
+    groups.delete_subscription_group_config("CID_4");
+    groups.disable_consume("CID_5");
+    if v5 {
+        groups.update_forbidden("GroupA", "TopicTest", 1, true);
+        groups.update_forbidden("GroupA", "OrderTopic", 0, true);
+    }
+    groups.set_data_version(stamp(groups.data_version()));
+    groups.persist().unwrap();
+
+    let delay = DelayOffsetManager::new(root, f, 200);
+    for (level, offset) in [(3, 0), (1, 17), (18, 123_456_789_012)] {
+        delay.update_offset(level, offset);
+    }
+    if let Some(v) = delay.data_version() {
+        delay.set_data_version(stamp(v));
+    }
+    delay.persist().unwrap();
+}
+
+fn thruster_dir(version: &str) -> PathBuf {
+    Path::new(FIXTURES).join("thruster").join(version)
+}
+
+/// Regenerates `fixtures/config/thruster/` (then run `generator/gen.sh`, which has Java read it):
+/// `cargo test --lib write_thruster_store -- --ignored`.
+#[test]
+#[ignore]
+fn write_thruster_store() {
+    for version in [V4, V5] {
+        let dir = thruster_dir(version);
+        let _ = fs::remove_dir_all(&dir);
+        build_thruster_store(&dir.join("store"), flavor(version));
+        for e in fs::read_dir(dir.join("store/config")).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "bak") {
+                fs::remove_file(p).unwrap();
+            }
+        }
+    }
+}
+
+/// `fixtures/config/thruster/<v>/store` is what Thruster writes today, and `…/java-reloaded` is what the
+/// Java broker of that version persisted after loading it (see `generator/gen.sh`): Java read every topic,
+/// offset and group, and Thruster reading the same files ends up with the same bytes.
+#[test]
+fn java_reads_what_thruster_writes() {
+    for version in [V4, V5] {
+        let f = flavor(version);
+        let fresh = tempfile::tempdir().unwrap();
+        build_thruster_store(fresh.path(), f);
+        let committed = thruster_dir(version).join("store/config");
+        for name in [
+            TOPICS_JSON,
+            CONSUMER_OFFSET_JSON,
+            SUBSCRIPTION_GROUP_JSON,
+            DELAY_OFFSET_JSON,
+        ] {
+            assert_eq!(
+                text(&fs::read(config_path(fresh.path(), name)).unwrap()),
+                text(&fs::read(committed.join(name)).unwrap()),
+                "{version} {name}: fixtures/config/thruster is stale; rerun write_thruster_store and gen.sh"
+            );
+        }
+
+        let store = tempfile::tempdir().unwrap();
+        fs::create_dir_all(store.path().join("config")).unwrap();
+        for name in [TOPICS_JSON, CONSUMER_OFFSET_JSON, SUBSCRIPTION_GROUP_JSON] {
+            fs::copy(committed.join(name), config_path(store.path(), name)).unwrap();
+        }
+        let topics = TopicConfigManager::new(store.path(), f, broker_a());
+        topics.load().unwrap();
+        let offsets =
+            ConsumerOffsetManager::new(store.path(), f, ConsumerOffsetSettings::default());
+        offsets.load().unwrap();
+        let groups =
+            SubscriptionGroupManager::new(store.path(), f, SubscriptionGroupSettings::default());
+        groups.load().unwrap();
+        if f == Flavor::V4_9_8 {
+            groups.set_data_version(DataVersion {
+                timestamp: TS,
+                ..groups.data_version()
+            });
+        }
+        let java = thruster_dir(version).join("java-reloaded/config");
+        let ours = [
+            (TOPICS_JSON, topics.encode()),
+            (CONSUMER_OFFSET_JSON, offsets.encode()),
+            (SUBSCRIPTION_GROUP_JSON, groups.encode()),
+        ];
+        for (name, bytes) in ours {
+            let theirs = fs::read(java.join(name)).unwrap();
+            assert_eq!(text(&bytes), text(&theirs), "{version} {name}");
+        }
+        // And the content is all there (Java falls back to empty tables when it cannot parse a file).
+        let reread =
+            TopicConfigSerializeWrapper::decode(&fs::read(java.join(TOPICS_JSON)).unwrap(), f)
+                .unwrap()
+                .unwrap();
+        assert!(reread
+            .topic_config_table
+            .contains_key("W\"q\\b/s\t\u{4e2d}\u{7f}\u{85}\u{2028}\u{1f600}\u{1}"));
+        assert_eq!(
+            reread.topic_config_table.len(),
+            topics.topic_config_table().len()
+        );
+        let reread =
+            ConsumerOffsetFile::decode(&fs::read(java.join(CONSUMER_OFFSET_JSON)).unwrap(), f)
+                .unwrap()
+                .unwrap();
+        assert_eq!(
+            reread.offset_table["TopicTest@GroupB"][&1],
+            9_007_199_254_740_993
+        );
+        assert_eq!(reread.offset_table.len(), offsets.offset_table().len());
+    }
+}
