@@ -75,3 +75,6 @@ pub fn config_path(store_root: &Path, name: &str) -> PathBuf {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod fixture_tests;
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod proptests;
