@@ -17,11 +17,20 @@
 //! neither `attributes` nor `stateVersion`, a 5.3.3 broker writes more properties. Properties a flavor does
 //! not know (unknown keys, or 5.3.3 properties read by a 4.9.8-flavoured Thruster) are kept and written back.
 //!
-//! Map order: string-keyed tables keep the order they were read in (a file written by Java round-trips byte
-//! for byte) and append new keys; integer-keyed maps (queue id → offset, delay level → offset) are written in
-//! ascending key order, which is what Java's hash maps produce for the small non-negative keys they hold.
-//! Maps Java rebuilds on each write (`groupTopicMap`) or after an attribute change follow Java's `HashMap`
-//! order ([`java_order`]).
+//! Map order. Java writes hash maps in iteration order, which depends on the history of the map. To write
+//! the bytes Java would write:
+//! - the document types ([`TopicConfigSerializeWrapper`], [`ConsumerOffsetFile`], …) keep string-keyed maps in
+//!   the order they were read or built, so decoding and re-encoding a file gives its bytes back;
+//! - the managers replay Java's `ConcurrentHashMap` for their tables ([`java_order::ChmOrder`]: the broker's
+//!   `new ConcurrentHashMap<>(1024)` / `(512)` plus the map fastjson fills on load), so opening a Java store
+//!   and persisting writes what the Java broker writes after loading the same store, and the same operations
+//!   on a fresh store give the same file;
+//! - integer-keyed maps (queue id → offset, delay level → offset) are written in ascending key order, which is
+//!   Java's order for the small non-negative keys they hold;
+//! - maps Java rebuilds on each write (`groupTopicMap`) or after an attribute change follow `HashMap` order.
+//!
+//! All of this is checked against files written by the real Java classes (`fixtures/config/`, see its
+//! README), in both directions.
 
 pub mod attributes;
 pub mod bean;
