@@ -76,7 +76,7 @@ fn escape_plain(out: &mut Vec<u8>, s: &str) {
             '\n' => out.extend_from_slice(b"\\n"),
             '\u{c}' => out.extend_from_slice(b"\\f"),
             '\r' => out.extend_from_slice(b"\\r"),
-            '\0'..='\u{1f}' | '\u{7f}'..='\u{9f}' => push_u_escape(out, c as u16),
+            '\0'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' => push_u_escape(out, c as u16),
             _ => {
                 let mut buf = [0u8; 4];
                 out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());

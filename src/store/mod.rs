@@ -6,6 +6,8 @@ pub mod checkpoint;
 pub mod cleanup;
 pub mod commitlog;
 pub mod config;
+pub mod config_file;
+pub mod config_files;
 pub mod consume_queue;
 pub mod dispatch;
 pub mod error;
