@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,12 +24,55 @@ import java.util.regex.Pattern;
 public final class ManagedProcess implements AutoCloseable {
     private static final Set<ManagedProcess> LIVE = ConcurrentHashMap.newKeySet();
 
+    /** pid + start time of every child, so a later run can kill what a crashed run left behind. */
+    private static final Path PID_FILE = Paths.get(System.getProperty("compat.run.dir", "target/compat-runs"))
+        .toAbsolutePath().resolve("children.pids");
+
     static {
+        killLeftovers();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (ManagedProcess p : LIVE) {
                 p.process.destroyForcibly();
             }
         }, "compat-kill-children"));
+    }
+
+    /**
+     * If an earlier test JVM died without running its shutdown hook (SIGKILL, OOM), its children may still run.
+     * Kill exactly those: pids recorded in children.pids whose start time still matches.
+     */
+    private static void killLeftovers() {
+        try {
+            if (Files.exists(PID_FILE)) {
+                for (String line : Files.readAllLines(PID_FILE)) {
+                    String[] f = line.trim().split(" ");
+                    if (f.length != 2) {
+                        continue;
+                    }
+                    ProcessHandle.of(Long.parseLong(f[0])).ifPresent(h -> {
+                        String started = h.info().startInstant().map(Object::toString).orElse("");
+                        if (started.equals(f[1]) && h.isAlive()) {
+                            System.err.println("[compat] killing leftover child " + f[0] + " of an earlier run");
+                            h.destroyForcibly();
+                        }
+                    });
+                }
+                Files.delete(PID_FILE);
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("[compat] could not check leftover children: " + e);
+        }
+    }
+
+    private static synchronized void recordPid(Process p) {
+        try {
+            Files.createDirectories(PID_FILE.getParent());
+            String started = p.toHandle().info().startInstant().map(Object::toString).orElse("?");
+            Files.writeString(PID_FILE, p.pid() + " " + started + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // diagnostics only
+        }
     }
 
     private final String name;
@@ -80,6 +124,7 @@ public final class ManagedProcess implements AutoCloseable {
             pb.redirectError(err.toFile());
             pb.redirectInput(pipeStdout ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(devNull()));
             Process p = pb.start();
+            recordPid(p);
             ManagedProcess mp = new ManagedProcess(name, p, dir, out, err, command);
             LIVE.add(mp);
             p.onExit().thenRun(() -> LIVE.remove(mp));
