@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use thruster::broker::{self, BrokerConfig, ConfigError};
+use thruster::broker::{self, BrokerConfig, BrokerError, BrokerHandle, ConfigError};
 use thruster::namesrv::{self, NamesrvConfig};
 use thruster::net::Shutdown;
 
@@ -26,6 +26,8 @@ enum Command {
     Namesrv(NamesrvArgs),
     /// Run a broker (like `bin/mqbroker`), on ports 10911 and 10909 by default.
     Broker(BrokerArgs),
+    /// Run a NameServer (port 9876) and a broker (10911) in one process, the broker registered with it.
+    Standalone(BrokerArgs),
 }
 
 /// The flags of Java's `NamesrvStartup`.
@@ -73,11 +75,15 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Namesrv(args) => runtime.block_on(run_namesrv(args)),
         Command::Broker(args) => runtime.block_on(run_broker(args)),
+        Command::Standalone(args) => runtime.block_on(run_standalone(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // Java's BrokerStartup prints these and exits with -3 (253).
-        Err(e) if e.downcast_ref::<ConfigError>().is_some() => {
+        Err(e)
+            if e.downcast_ref::<ConfigError>().is_some()
+                || matches!(e.downcast_ref::<BrokerError>(), Some(BrokerError::Config(_))) =>
+        {
             println!("{e}");
             ExitCode::from(253)
         }
@@ -123,7 +129,8 @@ async fn run_namesrv(args: NamesrvArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run_broker(args: BrokerArgs) -> anyhow::Result<()> {
+/// The broker config of `-c` (or Java's defaults), `ROCKETMQ_HOME` and `-n` applied on top.
+fn broker_config(args: &BrokerArgs, namesrv_addr: Option<String>) -> anyhow::Result<BrokerConfig> {
     let mut config = match &args.config_file {
         Some(path) => {
             let props = thruster::config::read_properties_file(path)?;
@@ -136,19 +143,15 @@ async fn run_broker(args: BrokerArgs) -> anyhow::Result<()> {
     if let Ok(home) = std::env::var("ROCKETMQ_HOME") {
         config.rocketmq_home = Some(home);
     }
-    if let Some(addrs) = args.namesrv_addr {
+    if let Some(addrs) = namesrv_addr {
         config.namesrv_addr = Some(addrs);
     }
     config.finish()?;
-    if args.print_config_item {
-        // A closed stdout (`| head`) is not an error worth a panic.
-        let _ = std::io::Write::write_fmt(&mut std::io::stdout().lock(), format_args!("{config}"));
-        return Ok(());
-    }
-    let shutdown = Shutdown::new();
-    shutdown.on_signals();
-    let handle = broker::start(config, shutdown.clone()).await?;
-    // The line scripts wait for, exactly as Java's BrokerStartup prints it (after the first registration).
+    Ok(config)
+}
+
+/// Java's `BrokerStartup` boot line (printed after the first registration).
+fn print_broker_boot_line(handle: &BrokerHandle) {
     let broker_config = handle.broker().config().clone();
     let mut tip = format!(
         "The broker[{}, {}] boot success. serializeType=JSON",
@@ -160,8 +163,58 @@ async fn run_broker(args: BrokerArgs) -> anyhow::Result<()> {
     }
     println!("{tip}");
     tracing::info!("serving on {} and {}", handle.local_addr(), handle.fast_addr());
+}
+
+async fn run_broker(args: BrokerArgs) -> anyhow::Result<()> {
+    let config = broker_config(&args, args.namesrv_addr.clone())?;
+    if args.print_config_item {
+        // A closed stdout (`| head`) is not an error worth a panic.
+        let _ = std::io::Write::write_fmt(&mut std::io::stdout().lock(), format_args!("{config}"));
+        return Ok(());
+    }
+    let shutdown = Shutdown::new();
+    shutdown.on_signals();
+    let handle = broker::start(config, shutdown.clone()).await?;
+    print_broker_boot_line(&handle);
     shutdown.wait().await;
     handle.join().await;
     tracing::info!("broker stopped");
+    Ok(())
+}
+
+/// NameServer (Java defaults, port 9876) + broker (`-c`, port 10911) in one process; `-n` is ignored, the
+/// broker registers with the embedded NameServer. At shutdown the broker stops (and unregisters) first.
+async fn run_standalone(args: BrokerArgs) -> anyhow::Result<()> {
+    let namesrv_config = NamesrvConfig::default();
+    let namesrv_port = namesrv_config.listen_port;
+    if args.namesrv_addr.is_some() {
+        tracing::info!("standalone: -n/NAMESRV_ADDR ignored, the broker registers with the embedded name server");
+    }
+    let config = broker_config(&args, Some(format!("127.0.0.1:{namesrv_port}")))?;
+    if args.print_config_item {
+        let _ = std::io::Write::write_fmt(&mut std::io::stdout().lock(), format_args!("{config}"));
+        return Ok(());
+    }
+    let shutdown = Shutdown::new();
+    shutdown.on_signals();
+    let namesrv_shutdown = Shutdown::new();
+    let namesrv = namesrv::start(namesrv_config, namesrv_shutdown.clone()).await?;
+    println!("The Name Server boot success. serializeType=JSON");
+    tracing::info!("name server serving on {}", namesrv.local_addr());
+    let handle = match broker::start(config, shutdown.clone()).await {
+        Ok(handle) => handle,
+        Err(e) => {
+            namesrv_shutdown.trigger();
+            namesrv.join().await;
+            return Err(e.into());
+        }
+    };
+    print_broker_boot_line(&handle);
+    shutdown.wait().await;
+    handle.join().await;
+    tracing::info!("broker stopped");
+    namesrv_shutdown.trigger();
+    namesrv.join().await;
+    tracing::info!("name server stopped");
     Ok(())
 }

@@ -24,67 +24,7 @@ use std::fmt;
 use super::local_address::{local_address, local_host_name};
 use crate::protocol::route::perm;
 
-/// Mirrors `org.apache.rocketmq.store.config.BrokerRole`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum BrokerRole {
-    /// Master, replicating asynchronously (the default).
-    #[default]
-    AsyncMaster,
-    /// Master, waiting for the slave on sends.
-    SyncMaster,
-    /// Slave.
-    Slave,
-}
-
-impl BrokerRole {
-    /// The Java constant name.
-    pub fn name(self) -> &'static str {
-        match self {
-            BrokerRole::AsyncMaster => "ASYNC_MASTER",
-            BrokerRole::SyncMaster => "SYNC_MASTER",
-            BrokerRole::Slave => "SLAVE",
-        }
-    }
-
-    /// `BrokerRole.valueOf`: exact names only.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "ASYNC_MASTER" => Some(BrokerRole::AsyncMaster),
-            "SYNC_MASTER" => Some(BrokerRole::SyncMaster),
-            "SLAVE" => Some(BrokerRole::Slave),
-            _ => None,
-        }
-    }
-}
-
-/// Mirrors `org.apache.rocketmq.store.config.FlushDiskType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FlushDiskType {
-    /// Flush in the background (the default).
-    #[default]
-    AsyncFlush,
-    /// Answer a send only once it is on disk.
-    SyncFlush,
-}
-
-impl FlushDiskType {
-    /// The Java constant name.
-    pub fn name(self) -> &'static str {
-        match self {
-            FlushDiskType::AsyncFlush => "ASYNC_FLUSH",
-            FlushDiskType::SyncFlush => "SYNC_FLUSH",
-        }
-    }
-
-    /// `FlushDiskType.valueOf`: exact names only.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "ASYNC_FLUSH" => Some(FlushDiskType::AsyncFlush),
-            "SYNC_FLUSH" => Some(FlushDiskType::SyncFlush),
-            _ => None,
-        }
-    }
-}
+pub use crate::store::config::{BrokerRole, FlushDiskType};
 
 /// A value type of a config field, converted like `MixAll.properties2Object` / `Object.toString()`.
 trait ConfigValue: Sized {
@@ -286,6 +226,8 @@ broker_config! {
     subscription_expired_timeout: i64 = 600_000 => "subscriptionExpiredTimeout",
     /// `enableCreateSysGroup`: auto-create `CID_RMQ_SYS_*` groups even without `autoCreateSubscriptionGroup`.
     enable_create_sys_group: bool = true => "enableCreateSysGroup",
+    /// `flushConsumerOffsetInterval` in ms: how often `consumerOffset.json` is written.
+    flush_consumer_offset_interval: i64 = 5000 => "flushConsumerOffsetInterval",
     /// `startAcceptSendRequestTimeStamp`.
     start_accept_send_request_time_stamp: i64 = 0 => "startAcceptSendRequestTimeStamp",
     /// `slaveReadEnable`.

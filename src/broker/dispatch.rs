@@ -2,8 +2,7 @@
 //!
 //! The same handler serves both listeners. On the fast ("VIP") port `listenPort - 2`, PULL_MESSAGE and
 //! LITE_PULL_MESSAGE are not registered in Java and fall through to REQUEST_CODE_NOT_SUPPORTED; every other
-//! code behaves as on the main port. Codes without a processor yet (everything store-backed: SEND, PULL,
-//! offsets, queries, transactions, admin) get REQUEST_CODE_NOT_SUPPORTED with Java's remark, never a dropped
+//! code behaves as on the main port. Codes without a processor yet get REQUEST_CODE_NOT_SUPPORTED with Java's remark, never a dropped
 //! connection.
 
 use std::sync::Arc;
@@ -37,7 +36,7 @@ impl BrokerRequestHandler {
 
 impl RequestHandler for BrokerRequestHandler {
     async fn handle(&self, conn: &Connection, request: RemotingCommand) -> Option<RemotingCommand> {
-        Some(dispatch(&self.broker, self.port, conn, &request))
+        Some(dispatch(&self.broker, self.port, conn, &request).await)
     }
 
     fn on_close(&self, conn: &Connection) {
@@ -45,8 +44,15 @@ impl RequestHandler for BrokerRequestHandler {
     }
 }
 
-/// Routes one request to its processor.
-pub(crate) fn dispatch(broker: &Broker, port: Port, conn: &Connection, req: &RemotingCommand) -> RemotingCommand {
+/// Routes one request to its processor. Processors that wait (for a flush, a long poll) are `async` and
+/// awaited here; the others are plain functions. Each request runs in its own task, so a waiting request never
+/// holds up the next one on the connection.
+pub(crate) async fn dispatch(
+    broker: &Arc<Broker>,
+    port: Port,
+    conn: &Connection,
+    req: &RemotingCommand,
+) -> RemotingCommand {
     tracing::trace!(code = req.code, ?port, conn = conn.id(), "receive request");
     match req.code {
         RequestCode::HEART_BEAT => client::heart_beat(broker, Arc::new(conn.clone()), req),

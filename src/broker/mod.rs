@@ -1,4 +1,4 @@
-//! The broker: client management and NameServer registration today; SEND/PULL on top of the store next.
+//! The broker: client management, NameServer registration and request dispatch over the message store.
 //!
 //! - [`config`]: `BrokerConfig` (Java's names, defaults and `broker.conf` format);
 //! - [`local_address`]: the default `brokerIP1`/`brokerIP2`/`brokerName`, chosen as Java chooses them;
@@ -7,23 +7,24 @@
 //! - `processor/<family>.rs`: the request processors (`client`, `consumer`);
 //! - [`client`]: producer and consumer group managers, NOTIFY_CONSUMER_IDS_CHANGED, channel expiry;
 //! - [`protocol`]: heartbeat-family wire types (to move to `crate::protocol::heartbeat`);
-//! - [`topic`], [`subscription`], [`offset`]: the seams to the store's config managers (topics, consumer
-//!   groups, committed offsets), with in-memory implementations until the store is merged ([`BrokerStores`]).
+//! - [`topic`]: topic naming rules (retry/DLQ topics, system topic names).
 //!
-//! [`start`] binds `listenPort` and the fast port `listenPort - 2`, registers with every NameServer once, and
-//! returns; registration then repeats every `registerNameServerPeriod`, client channels are scanned for expiry
-//! every 10 s, and when the shutdown signal fires the listeners stop and the broker unregisters. Nothing here
-//! prints: `main.rs` prints Java's boot line once [`start`] has returned.
+//! A [`Broker`] owns the [`MessageStore`] and the store's config managers (`config/topics.json`,
+//! `subscriptionGroup.json`, `consumerOffset.json`, `delayOffset.json` under `storePathRootDir`); there is one
+//! type per concept, the store's. [`start`] opens them, binds `listenPort` and the fast port `listenPort - 2`,
+//! registers with every NameServer once, and returns; registration then repeats every
+//! `registerNameServerPeriod`, client channels are scanned for expiry every 10 s, consumer offsets are persisted
+//! every `flushConsumerOffsetInterval`. When the shutdown signal fires the listeners stop, the broker
+//! unregisters, and [`BrokerHandle::join`] persists the config files and shuts the store down cleanly. Nothing
+//! here prints: `main.rs` prints Java's boot line once [`start`] has returned.
 
 pub mod client;
 pub mod config;
 pub mod dispatch;
 pub mod local_address;
 pub mod namesrv_registry;
-pub mod offset;
 mod processor;
 pub mod protocol;
-pub mod subscription;
 pub mod topic;
 
 use std::io;
@@ -41,40 +42,48 @@ pub use dispatch::Port;
 pub use namesrv_registry::NamesrvRegistry;
 
 use dispatch::BrokerRequestHandler;
-use offset::{ConsumerOffsetStore, MemConsumerOffsets};
-use subscription::{MemSubscriptionGroups, SubscriptionGroupStore};
-use topic::{MemTopicConfigs, TopicConfigStore};
 
 use crate::net::{Server, Shutdown};
+use crate::store::config::{MessageStoreConfig, StoreCompat};
+use crate::store::config_file::ConfigFileError;
+use crate::store::config_files::consumer_offset::ConsumerOffsetSettings;
+use crate::store::config_files::subscription_group::SubscriptionGroupSettings;
+use crate::store::config_files::topics::TopicSettings;
+use crate::store::config_files::{
+    ConsumerOffsetManager, DelayOffsetManager, Flavor, SubscriptionGroupManager, TopicConfigManager,
+};
+use crate::store::error::StoreError;
+use crate::store::store::MessageStore;
 
-/// The store-backed tables the broker reads and writes. The lead backs these with the store's config
-/// managers (`topics.json`, `subscriptionGroup.json`, `consumerOffset.json`) on merge.
-#[derive(Debug, Clone)]
-pub struct BrokerStores {
-    /// Topic configs (`TopicConfigManager`).
-    pub topics: Arc<dyn TopicConfigStore>,
-    /// Consumer-group configs (`SubscriptionGroupManager`).
-    pub subscription_groups: Arc<dyn SubscriptionGroupStore>,
-    /// Committed offsets (`ConsumerOffsetManager`).
-    pub offsets: Arc<dyn ConsumerOffsetStore>,
+/// Why a broker could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum BrokerError {
+    /// The configuration is refused (Java's `BrokerStartup` exits with -3).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A `config/*.json` file (and its `.bak`) could not be read.
+    #[error(transparent)]
+    ConfigFile(#[from] ConfigFileError),
+    /// The message store could not be opened.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A listener could not be bound.
+    #[error(transparent)]
+    Io(#[from] io::Error),
 }
 
-impl BrokerStores {
-    /// In-memory tables: Java's system topics for `config`, auto-created groups, no offsets.
-    pub fn in_memory(config: &BrokerConfig) -> Self {
-        BrokerStores {
-            topics: Arc::new(MemTopicConfigs::with_system_topics(config)),
-            subscription_groups: Arc::new(MemSubscriptionGroups::new(config)),
-            offsets: Arc::new(MemConsumerOffsets::new()),
-        }
-    }
-}
+/// `delayOffsetUpdateVersionStep` (5.3.3 default).
+const DELAY_OFFSET_UPDATE_VERSION_STEP: u64 = 200;
 
-/// The broker's state behind both listeners (Java's `BrokerController`, minus the store).
+/// The broker's state behind both listeners (Java's `BrokerController`).
 #[derive(Debug)]
 pub struct Broker {
     config: RwLock<BrokerConfig>,
-    stores: BrokerStores,
+    store: Arc<MessageStore>,
+    topics: Arc<TopicConfigManager>,
+    subscription_groups: SubscriptionGroupManager,
+    offsets: ConsumerOffsetManager,
+    delay_offsets: DelayOffsetManager,
     producers: Arc<ProducerManager>,
     consumers: Arc<ConsumerManager>,
     registry: Arc<NamesrvRegistry>,
@@ -83,14 +92,62 @@ pub struct Broker {
 }
 
 impl Broker {
-    /// The state for `config` over `stores` (no sockets, no tasks).
-    pub fn new(config: BrokerConfig, stores: BrokerStores) -> Self {
+    /// Opens the broker's state for `config` (blocking: opens and recovers the store): the message store from
+    /// every property of the config (`MessageStoreConfig::from_properties`), then the config managers loaded
+    /// from `<storePathRootDir>/config/` in the flavor of `thrusterStoreCompat` (5.3.3 by default). No sockets,
+    /// no tasks.
+    pub fn open(config: BrokerConfig) -> Result<Self, BrokerError> {
+        let pairs: Vec<(String, String)> = config.to_properties().into_iter().collect();
+        let store_config = MessageStoreConfig::from_properties(&pairs);
+        let flavor = match store_config.store_compat {
+            StoreCompat::V4_9_8 => Flavor::V4_9_8,
+            StoreCompat::V5_3_3 => Flavor::V5_3_3,
+        };
+        let root = store_config.root().to_path_buf();
+        let topics = TopicConfigManager::new(&root, flavor, topic_settings(&config));
+        topics.load()?;
+        let offsets = ConsumerOffsetManager::new(&root, flavor, ConsumerOffsetSettings::default());
+        offsets.load()?;
+        let subscription_groups = SubscriptionGroupManager::new(
+            &root,
+            flavor,
+            SubscriptionGroupSettings {
+                auto_create_subscription_group: config.auto_create_subscription_group,
+                enable_create_sys_group: config.enable_create_sys_group,
+            },
+        );
+        subscription_groups.load()?;
+        let delay_offsets = DelayOffsetManager::new(&root, flavor, DELAY_OFFSET_UPDATE_VERSION_STEP);
+        delay_offsets.load()?;
+        let store = MessageStore::open(store_config)?;
+        let max_level = store.config().delay_levels().max_level();
+        delay_offsets.correct_delay_offset(1..=max_level, |queue_id| {
+            let topic = crate::store::message::SCHEDULE_TOPIC;
+            let min = store.min_offset_in_queue(topic, queue_id);
+            (min >= 0).then(|| (min, store.max_offset_in_queue(topic, queue_id)))
+        });
+        Ok(Broker::with_parts(config, Arc::new(store), topics, subscription_groups, offsets, delay_offsets))
+    }
+
+    fn with_parts(
+        config: BrokerConfig,
+        store: Arc<MessageStore>,
+        topics: TopicConfigManager,
+        subscription_groups: SubscriptionGroupManager,
+        offsets: ConsumerOffsetManager,
+        delay_offsets: DelayOffsetManager,
+    ) -> Self {
         let expiry = Duration::from_millis(u64::try_from(config.channel_expired_timeout).unwrap_or(120_000));
+        let topics = Arc::new(topics);
         Broker {
             producers: Arc::new(ProducerManager::new(expiry)),
             consumers: Arc::new(ConsumerManager::new(expiry, config.notify_consumer_ids_changed_enable)),
-            registry: Arc::new(NamesrvRegistry::new(&config, stores.topics.clone())),
-            stores,
+            registry: Arc::new(NamesrvRegistry::new(&config, topics.clone())),
+            store,
+            topics,
+            subscription_groups,
+            offsets,
+            delay_offsets,
             config: RwLock::new(config),
             heartbeat_fingerprints: DashMap::new(),
         }
@@ -106,19 +163,29 @@ impl Broker {
         self.config.read().broker_addr()
     }
 
-    /// The topic table.
-    pub fn topics(&self) -> &dyn TopicConfigStore {
-        &*self.stores.topics
+    /// The message store.
+    pub fn store(&self) -> &Arc<MessageStore> {
+        &self.store
     }
 
-    /// The consumer-group configs.
-    pub fn subscription_groups(&self) -> &dyn SubscriptionGroupStore {
-        &*self.stores.subscription_groups
+    /// The topic table (`config/topics.json`).
+    pub fn topics(&self) -> &TopicConfigManager {
+        &self.topics
     }
 
-    /// The committed offsets.
-    pub fn offsets(&self) -> &dyn ConsumerOffsetStore {
-        &*self.stores.offsets
+    /// The consumer-group configs (`config/subscriptionGroup.json`).
+    pub fn subscription_groups(&self) -> &SubscriptionGroupManager {
+        &self.subscription_groups
+    }
+
+    /// The committed offsets (`config/consumerOffset.json`).
+    pub fn offsets(&self) -> &ConsumerOffsetManager {
+        &self.offsets
+    }
+
+    /// Delivery progress of the delay levels (`config/delayOffset.json`).
+    pub fn delay_offsets(&self) -> &DelayOffsetManager {
+        &self.delay_offsets
     }
 
     /// Producer groups and their channels.
@@ -140,6 +207,44 @@ impl Broker {
     pub(crate) fn on_channel_close(&self, channel_id: u64) {
         self.producers.do_channel_close_event(channel_id);
         self.consumers.do_channel_close_event(channel_id);
+    }
+
+    /// Writes every config file now (blocking; failures are logged, as Java's `ConfigManager.persist` does).
+    pub fn persist_config(&self) {
+        let results = [
+            (self.topics.path(), self.topics.persist()),
+            (self.offsets.path(), self.offsets.persist()),
+            (self.subscription_groups.path(), self.subscription_groups.persist()),
+            (self.delay_offsets.path(), self.delay_offsets.persist()),
+        ];
+        for (path, result) in results {
+            if let Err(e) = result {
+                tracing::error!("persist file {} exception: {e}", path.display());
+            }
+        }
+    }
+
+    /// Persists the config files and shuts the store down cleanly (deleting `abort`). Blocking; idempotent.
+    pub fn shutdown(&self) {
+        self.persist_config();
+        if let Err(e) = self.store.shutdown() {
+            tracing::error!("message store shutdown failed: {e}");
+        }
+    }
+}
+
+/// The `TopicConfigManager` settings of `config`.
+fn topic_settings(config: &BrokerConfig) -> TopicSettings {
+    TopicSettings {
+        broker_cluster_name: config.broker_cluster_name.clone(),
+        broker_name: config.broker_name.clone(),
+        auto_create_topic_enable: config.auto_create_topic_enable,
+        default_topic_queue_nums: config.default_topic_queue_nums,
+        cluster_topic_enable: config.cluster_topic_enable,
+        broker_topic_enable: config.broker_topic_enable,
+        trace_topic_enable: config.trace_topic_enable,
+        msg_trace_topic_name: config.msg_trace_topic_name.clone(),
+        ..TopicSettings::default()
     }
 }
 
@@ -174,13 +279,15 @@ impl BrokerHandle {
     }
 
     /// Waits until the listeners have stopped and the broker has unregistered from its NameServers (after the
-    /// shutdown signal).
+    /// shutdown signal), then persists the config files and shuts the store down cleanly (deleting `abort`).
     pub async fn join(self) {
         self.main.join().await;
         self.fast.join().await;
         for task in self.tasks {
             let _ = task.await;
         }
+        let broker = self.broker;
+        let _ = tokio::task::spawn_blocking(move || broker.shutdown()).await;
     }
 }
 
@@ -188,47 +295,41 @@ fn invalid(e: impl std::fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, e.to_string())
 }
 
-/// Starts a broker on `0.0.0.0:listenPort` and `0.0.0.0:listenPort-2` with in-memory tables.
-pub async fn start(config: BrokerConfig, shutdown: Shutdown) -> io::Result<BrokerHandle> {
+/// Starts a broker on `0.0.0.0:listenPort` and `0.0.0.0:listenPort-2` over the store at `storePathRootDir`.
+pub async fn start(config: BrokerConfig, shutdown: Shutdown) -> Result<BrokerHandle, BrokerError> {
     let port = u16::try_from(config.listen_port).map_err(invalid)?;
     let fast = u16::try_from(config.fast_listen_port()).map_err(invalid)?;
     let main_addr = SocketAddr::from(([0, 0, 0, 0], port));
     let fast_addr = SocketAddr::from(([0, 0, 0, 0], fast));
-    let stores = BrokerStores::in_memory(&config);
-    start_with(config, stores, main_addr, fast_addr, shutdown).await
+    start_on(config, main_addr, fast_addr, shutdown).await
 }
 
-/// Starts a broker on explicit listener addresses with in-memory tables (tests bind `127.0.0.1:0` twice).
+/// Starts a broker on explicit listener addresses (tests bind `127.0.0.1:0` twice): binds both listeners,
+/// takes the bound main port as `listenPort`, applies the startup checks ([`BrokerConfig::finish`]), opens the
+/// store and the config files, registers with every NameServer once (failures are logged, as in Java), then
+/// spawns periodic registration, client expiry and offset persistence.
 pub async fn start_on(
-    config: BrokerConfig,
-    main_addr: SocketAddr,
-    fast_addr: SocketAddr,
-    shutdown: Shutdown,
-) -> io::Result<BrokerHandle> {
-    let stores = BrokerStores::in_memory(&config);
-    start_with(config, stores, main_addr, fast_addr, shutdown).await
-}
-
-/// Starts a broker over `stores` on explicit listener addresses: binds both listeners, takes the bound main
-/// port as `listenPort`, applies the startup checks ([`BrokerConfig::finish`]), registers with every
-/// NameServer once (failures are logged, as in Java), then spawns periodic registration and client expiry.
-pub async fn start_with(
     mut config: BrokerConfig,
-    stores: BrokerStores,
     main_addr: SocketAddr,
     fast_addr: SocketAddr,
     shutdown: Shutdown,
-) -> io::Result<BrokerHandle> {
+) -> Result<BrokerHandle, BrokerError> {
     let ha_port_unset = config.ha_listen_port <= 0;
     config.listen_port = i32::from(main_addr.port());
-    config.finish().map_err(invalid)?;
-    let broker = Arc::new(Broker::new(config, stores));
-    let main =
-        Server::bind(main_addr, Arc::new(BrokerRequestHandler::new(broker.clone(), Port::Main)), shutdown.clone())
-            .await?;
-    let fast =
-        Server::bind(fast_addr, Arc::new(BrokerRequestHandler::new(broker.clone(), Port::Fast)), shutdown.clone())
-            .await?;
+    config.finish()?;
+    let broker = tokio::task::spawn_blocking(move || Broker::open(config))
+        .await
+        .map_err(|e| io::Error::other(format!("broker open task: {e}")))??;
+    let broker = Arc::new(broker);
+    let bound = bind_listeners(&broker, main_addr, fast_addr, &shutdown).await;
+    let (main, fast) = match bound {
+        Ok(listeners) => listeners,
+        Err(e) => {
+            let b = broker.clone();
+            let _ = tokio::task::spawn_blocking(move || b.shutdown()).await;
+            return Err(e.into());
+        }
+    };
     let period = {
         let mut config = broker.config.write();
         config.listen_port = i32::from(main.local_addr().port());
@@ -241,9 +342,88 @@ pub async fn start_with(
     tracing::info!(main = %main.local_addr(), fast = %fast.local_addr(), "broker listening");
 
     broker.registry.register_broker_all(true).await;
+    let offsets_period =
+        Duration::from_millis(u64::try_from(broker.config().flush_consumer_offset_interval).unwrap_or(5000).max(1));
     let tasks = vec![
         tokio::spawn(broker.registry.clone().run(period, shutdown.clone())),
-        tokio::spawn(client::run_housekeeping(broker.producers.clone(), broker.consumers.clone(), shutdown)),
+        tokio::spawn(client::run_housekeeping(broker.producers.clone(), broker.consumers.clone(), shutdown.clone())),
+        tokio::spawn(persist_offsets_periodically(broker.clone(), offsets_period, shutdown)),
     ];
     Ok(BrokerHandle { broker, main, fast, tasks })
+}
+
+async fn bind_listeners(
+    broker: &Arc<Broker>,
+    main_addr: SocketAddr,
+    fast_addr: SocketAddr,
+    shutdown: &Shutdown,
+) -> io::Result<(Server, Server)> {
+    let main =
+        Server::bind(main_addr, Arc::new(BrokerRequestHandler::new(broker.clone(), Port::Main)), shutdown.clone())
+            .await?;
+    let fast =
+        Server::bind(fast_addr, Arc::new(BrokerRequestHandler::new(broker.clone(), Port::Fast)), shutdown.clone())
+            .await?;
+    Ok((main, fast))
+}
+
+/// `consumerOffsetManager.persist()` every `flushConsumerOffsetInterval` (Java's `BrokerController` schedule).
+async fn persist_offsets_periodically(broker: Arc<Broker>, period: Duration, shutdown: Shutdown) {
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = shutdown.wait() => break,
+            _ = tick.tick() => {
+                let b = broker.clone();
+                let _ = tokio::task::spawn_blocking(move || {
+                    if let Err(e) = b.offsets.persist() {
+                        tracing::error!("persist file {} exception: {e}", b.offsets.path().display());
+                    }
+                })
+                .await;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A broker over a store in a temporary directory, for processor unit tests.
+
+    use super::*;
+
+    /// A [`Broker`] whose store lives in a temporary directory (removed on drop, after the store shut down).
+    #[derive(Debug)]
+    pub(crate) struct TestBroker {
+        pub(crate) broker: Arc<Broker>,
+        _dir: tempfile::TempDir,
+    }
+
+    impl TestBroker {
+        /// Opens a broker for `config` with `storePathRootDir` in a fresh temporary directory and small
+        /// commit-log files.
+        pub(crate) fn open(mut config: BrokerConfig) -> TestBroker {
+            let dir = tempfile::tempdir().expect("tempdir");
+            config.store_path_root_dir = dir.path().display().to_string();
+            config.extra.entry("mappedFileSizeCommitLog".into()).or_insert_with(|| (4 << 20).to_string());
+            config.extra.entry("mappedFileSizeConsumeQueue".into()).or_insert_with(|| (1000 * 20).to_string());
+            let broker = Arc::new(Broker::open(config).expect("open broker"));
+            TestBroker { broker, _dir: dir }
+        }
+    }
+
+    impl std::ops::Deref for TestBroker {
+        type Target = Broker;
+
+        fn deref(&self) -> &Broker {
+            &self.broker
+        }
+    }
+
+    impl Drop for TestBroker {
+        fn drop(&mut self) {
+            self.broker.shutdown();
+        }
+    }
 }

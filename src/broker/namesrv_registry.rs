@@ -23,7 +23,6 @@ use parking_lot::RwLock;
 use tokio::sync::Notify;
 
 use super::config::BrokerConfig;
-use super::topic::TopicConfigStore;
 use crate::net::{RemotingClient, Shutdown};
 use crate::protocol::body::KVTable;
 use crate::protocol::data_version::DataVersion;
@@ -35,6 +34,7 @@ use crate::protocol::route::perm;
 use crate::protocol::topic::{RegisterBrokerBody, TopicConfig, TopicConfigSerializeWrapper};
 use crate::remoting::fastjson::{from_slice, to_vec_plain};
 use crate::remoting::{RemotingCommand, RequestCode, ResponseCode};
+use crate::store::config_files::TopicConfigManager;
 
 /// Java's UNREGISTER_BROKER timeout.
 pub const UNREGISTER_TIMEOUT: Duration = Duration::from_secs(3);
@@ -87,7 +87,7 @@ pub struct NamesrvRegistry {
     broker_permission: AtomicI32,
     timeout: Duration,
     force_register: bool,
-    topics: Arc<dyn TopicConfigStore>,
+    topics: Arc<TopicConfigManager>,
     /// 5.3.3's `mappingDataVersion` (static topics are not supported: fixed at start).
     mapping_data_version: DataVersion,
     changed: Notify,
@@ -97,7 +97,7 @@ pub struct NamesrvRegistry {
 
 impl NamesrvRegistry {
     /// A registry for the broker described by `config` (its `listenPort` must be the bound port).
-    pub fn new(config: &BrokerConfig, topics: Arc<dyn TopicConfigStore>) -> Self {
+    pub fn new(config: &BrokerConfig, topics: Arc<TopicConfigManager>) -> Self {
         NamesrvRegistry {
             client: RemotingClient::new(),
             namesrv_addrs: RwLock::new(config.namesrv_addr_list()),
@@ -201,7 +201,8 @@ impl NamesrvRegistry {
         let calls = addrs.iter().map(|addr| self.register_one(addr, request.clone()));
         let results: Vec<RegisterBrokerResult> = join_all(calls).await.into_iter().flatten().collect();
         if let Some(kv) = results.first().and_then(|r| r.kv_table.as_ref()) {
-            self.topics.update_order_topic_config(kv);
+            let order_topics: Vec<String> = kv.table.keys().cloned().collect();
+            self.topics.update_order_topic_config(&order_topics);
         }
         results
     }
@@ -314,7 +315,8 @@ impl NamesrvRegistry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::broker::topic::MemTopicConfigs;
+    use crate::store::config_files::topics::TopicSettings;
+    use crate::store::config_files::Flavor;
 
     fn registry(perm: i32) -> NamesrvRegistry {
         let config = BrokerConfig {
@@ -323,7 +325,9 @@ mod tests {
             broker_permission: perm,
             ..BrokerConfig::default()
         };
-        NamesrvRegistry::new(&config, Arc::new(MemTopicConfigs::with_system_topics(&config)))
+        let settings = TopicSettings { broker_name: "broker-a".into(), ..TopicSettings::default() };
+        let topics = TopicConfigManager::new(std::path::Path::new("unused"), Flavor::V5_3_3, settings);
+        NamesrvRegistry::new(&config, Arc::new(topics))
     }
 
     #[test]

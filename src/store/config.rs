@@ -28,6 +28,46 @@ pub enum BrokerRole {
     Slave,
 }
 
+impl FlushDiskType {
+    /// The Java constant name.
+    pub fn name(self) -> &'static str {
+        match self {
+            FlushDiskType::AsyncFlush => "ASYNC_FLUSH",
+            FlushDiskType::SyncFlush => "SYNC_FLUSH",
+        }
+    }
+
+    /// `FlushDiskType.valueOf`: exact names only.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ASYNC_FLUSH" => Some(FlushDiskType::AsyncFlush),
+            "SYNC_FLUSH" => Some(FlushDiskType::SyncFlush),
+            _ => None,
+        }
+    }
+}
+
+impl BrokerRole {
+    /// The Java constant name.
+    pub fn name(self) -> &'static str {
+        match self {
+            BrokerRole::AsyncMaster => "ASYNC_MASTER",
+            BrokerRole::SyncMaster => "SYNC_MASTER",
+            BrokerRole::Slave => "SLAVE",
+        }
+    }
+
+    /// `BrokerRole.valueOf`: exact names only.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "ASYNC_MASTER" => Some(BrokerRole::AsyncMaster),
+            "SYNC_MASTER" => Some(BrokerRole::SyncMaster),
+            "SLAVE" => Some(BrokerRole::Slave),
+            _ => None,
+        }
+    }
+}
+
 /// Which Java release's store-side writing conventions to follow where the two differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StoreCompat {
@@ -272,21 +312,14 @@ impl MessageStoreConfig {
             "maxIndexNum" => return set_num(&mut self.max_index_num, v),
             "maxMsgsNumBatch" => return set_num(&mut self.max_msgs_num_batch, v),
             "messageIndexSafe" => self.message_index_safe = java_bool(v),
-            "brokerRole" => {
-                self.broker_role = match v {
-                    "ASYNC_MASTER" => BrokerRole::AsyncMaster,
-                    "SYNC_MASTER" => BrokerRole::SyncMaster,
-                    "SLAVE" => BrokerRole::Slave,
-                    _ => return false,
-                }
-            }
-            "flushDiskType" => {
-                self.flush_disk_type = match v {
-                    "ASYNC_FLUSH" => FlushDiskType::AsyncFlush,
-                    "SYNC_FLUSH" => FlushDiskType::SyncFlush,
-                    _ => return false,
-                }
-            }
+            "brokerRole" => match BrokerRole::from_name(v) {
+                Some(role) => self.broker_role = role,
+                None => return false,
+            },
+            "flushDiskType" => match FlushDiskType::from_name(v) {
+                Some(ty) => self.flush_disk_type = ty,
+                None => return false,
+            },
             "syncFlushTimeout" => return set_num(&mut self.sync_flush_timeout, v),
             "messageDelayLevel" => self.message_delay_level = v.trim().to_string(),
             "duplicationEnable" => self.duplication_enable = java_bool(v),

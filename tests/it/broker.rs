@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,8 +13,7 @@ use thruster::broker::protocol::{
     ConsumeType, ConsumerData, GetConsumerListByGroupRequestHeader, GetConsumerListByGroupResponseBody, HeartbeatData,
     MessageModel, ProducerData, SubscriptionData, UnregisterClientRequestHeader,
 };
-use thruster::broker::{self, BrokerConfig, BrokerHandle};
-use thruster::namesrv::{self, NamesrvConfig, NamesrvHandle};
+use thruster::broker::BrokerConfig;
 use thruster::net::{Connection, RemotingClient, RequestHandler, Server, Shutdown};
 use thruster::protocol::body::ClusterInfo;
 use thruster::protocol::namesrv::{
@@ -26,43 +24,9 @@ use thruster::protocol::topic::RegisterBrokerBody;
 use thruster::remoting::fastjson::{from_slice, to_vec_plain};
 use thruster::remoting::{RemotingCommand, RequestCode, ResponseCode, SerializeType};
 
-use crate::support::RawConn;
+use crate::support::{local, RawConn, TestBroker, TestNamesrv};
 
 const TIMEOUT: Duration = Duration::from_secs(3);
-
-fn local() -> SocketAddr {
-    "127.0.0.1:0".parse().unwrap()
-}
-
-/// Thruster's NameServer on a free port.
-struct TestNamesrv {
-    handle: NamesrvHandle,
-    shutdown: Shutdown,
-    _dir: tempfile::TempDir,
-}
-
-impl TestNamesrv {
-    async fn start() -> TestNamesrv {
-        let dir = tempfile::tempdir().unwrap();
-        let config = NamesrvConfig {
-            kv_config_path: dir.path().join("kvConfig.json").display().to_string(),
-            config_store_path: dir.path().join("namesrv.properties").display().to_string(),
-            ..Default::default()
-        };
-        let shutdown = Shutdown::new();
-        let handle = namesrv::start_on(config, local(), shutdown.clone()).await.unwrap();
-        TestNamesrv { handle, shutdown, _dir: dir }
-    }
-
-    fn addr(&self) -> String {
-        self.handle.local_addr().to_string()
-    }
-
-    async fn stop(self) {
-        self.shutdown.trigger();
-        tokio::time::timeout(Duration::from_secs(10), self.handle.join()).await.unwrap();
-    }
-}
 
 /// A NameServer that records every request, answers SUCCESS, and hands out an `ORDER_TOPIC_CONFIG` table.
 /// QUERY_DATA_VERSION is answered with `changed` = [`RecordingNamesrv::changed`] and the broker's own version.
@@ -106,8 +70,8 @@ fn broker_config(namesrv_addr: &str) -> BrokerConfig {
     }
 }
 
-async fn start_broker(namesrv_addr: &str, shutdown: &Shutdown) -> BrokerHandle {
-    broker::start_on(broker_config(namesrv_addr), local(), local(), shutdown.clone()).await.unwrap()
+async fn start_broker(namesrv_addr: &str, shutdown: &Shutdown) -> TestBroker {
+    TestBroker::start(broker_config(namesrv_addr), shutdown).await
 }
 
 async fn ns_call(client: &RemotingClient, ns: &str, req: RemotingCommand) -> RemotingCommand {
@@ -267,7 +231,7 @@ async fn registers_serves_consumers_and_unregisters() {
 
     // Shutdown unregisters from every NameServer.
     shutdown.trigger();
-    tokio::time::timeout(Duration::from_secs(10), broker.join()).await.unwrap();
+    broker.join().await;
     assert_eq!(fake.codes().last(), Some(&RequestCode::UNREGISTER_BROKER));
     let info = cluster_info(&client, &ns.addr()).await;
     assert!(info.broker_addr_table.is_empty(), "{info:?}");
@@ -314,7 +278,7 @@ async fn unknown_codes_and_pulls_on_the_fast_port() {
     assert_eq!((resp.opaque, resp.code), (21, ResponseCode::SUCCESS));
 
     shutdown.trigger();
-    tokio::time::timeout(Duration::from_secs(10), broker.join()).await.unwrap();
+    broker.join().await;
 }
 
 #[tokio::test]
@@ -343,7 +307,7 @@ async fn unforced_registration_asks_query_data_version_first() {
     }
 
     shutdown.trigger();
-    tokio::time::timeout(Duration::from_secs(10), broker.join()).await.unwrap();
+    broker.join().await;
     assert_eq!(fake.codes().last(), Some(&RequestCode::UNREGISTER_BROKER));
     fake_shutdown.trigger();
     fake_server.join().await;

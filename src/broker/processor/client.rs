@@ -50,14 +50,14 @@ pub(crate) fn heart_beat(broker: &Broker, channel: Arc<dyn ClientChannel>, req: 
             continue;
         };
         let sys_flag = if consumer.unit_mode { topic_sys_flag::build(false, true) } else { 0 };
-        let (_, created) = broker.topics().create_topic_in_send_message_back_method(
+        let created = broker.topics().create_topic_in_send_message_back_method(
             &retry_topic(&consumer.group_name),
             group_config.retry_queue_nums,
             perm::PERM_WRITE | perm::PERM_READ,
             has_order_topic_sub,
             sys_flag,
         );
-        if created {
+        if created.created {
             broker.registry().notify_changed();
         }
         let mode = ConsumeMode {

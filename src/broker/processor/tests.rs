@@ -10,18 +10,18 @@ use crate::broker::protocol::{
     GetConsumerListByGroupResponseBody, HeartbeatData, MessageModel, ProducerData, SubscriptionData,
     UnregisterClientRequestHeader,
 };
-use crate::broker::{Broker, BrokerConfig, BrokerStores};
+use crate::broker::testing::TestBroker;
+use crate::broker::{Broker, BrokerConfig};
 use crate::remoting::fastjson::{from_slice, to_vec_plain};
 use crate::remoting::{RemotingCommand, RequestCode, ResponseCode, SERVER_VERSION};
 
 const NOTIFY: i32 = RequestCode::NOTIFY_CONSUMER_IDS_CHANGED;
 
-fn broker_with(config: BrokerConfig) -> Broker {
-    let stores = BrokerStores::in_memory(&config);
-    Broker::new(config, stores)
+fn broker_with(config: BrokerConfig) -> TestBroker {
+    TestBroker::open(config)
 }
 
-fn broker() -> Broker {
+fn broker() -> TestBroker {
     broker_with(BrokerConfig { broker_name: "broker-a".into(), ..BrokerConfig::default() })
 }
 
