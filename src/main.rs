@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use thruster::broker::{self, BrokerConfig, BrokerError, BrokerHandle, ConfigError};
-use thruster::namesrv::{self, NamesrvConfig};
+use thruster::namesrv::{self, JavaCompat, NamesrvConfig};
 use thruster::net::Shutdown;
 
 /// A RocketMQ NameServer and Broker, wire- and store-compatible with Apache RocketMQ 4.9.8 / 5.3.3.
@@ -40,6 +40,11 @@ struct NamesrvArgs {
     /// Print all config items and exit.
     #[arg(short = 'p', long = "printConfigItem")]
     print_config_item: bool,
+
+    /// Which Java NameServer to mirror where 4.9.8 and 5.3.3 differ (FAQ link in remarks, the key set of
+    /// `getNamesrvConfig`): 4.9.8 or 5.3.3.
+    #[arg(long = "java-compat", value_name = "VERSION", default_value = "5.3.3")]
+    java_compat: JavaCompat,
 
     /// Name server address list (accepted for compatibility; a NameServer does not use it).
     #[arg(short = 'n', long = "namesrvAddr", env = "NAMESRV_ADDR", value_name = "ADDRS")]
@@ -103,14 +108,18 @@ fn init_logging(level: Option<&str>) {
 }
 
 async fn run_namesrv(args: NamesrvArgs) -> anyhow::Result<()> {
-    let config = match &args.config_file {
+    let mut config = match &args.config_file {
         Some(path) => {
             let props = thruster::config::read_properties_file(path)?;
             tracing::info!("load config properties file OK, {}", path.display());
-            NamesrvConfig::from_properties(props)
+            let mut config = NamesrvConfig::from_properties(props);
+            // As Java's NamesrvStartup: UPDATE_NAMESRV_CONFIG rewrites the file it started from.
+            config.config_store_path = path.display().to_string();
+            config
         }
         None => NamesrvConfig::default(),
     };
+    config.java_compat = args.java_compat;
     if args.print_config_item {
         for (key, value) in config.fields() {
             println!("{key}={value}");

@@ -75,6 +75,54 @@ fn home_dir() -> String {
     std::env::var("HOME").unwrap_or_else(|_| ".".to_owned())
 }
 
+/// The Java NameServer whose answers Thruster mirrors where the two tags differ (the FAQ link in remarks and
+/// the key set of GET_NAMESRV_CONFIG). Everything else is the same in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JavaCompat {
+    /// `rocketmq-all-4.9.8`.
+    V4_9_8,
+    /// `rocketmq-all-5.3.3` (the default: a superset that 4.9.8 tools read as well).
+    #[default]
+    V5_3_3,
+}
+
+impl std::str::FromStr for JavaCompat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "4.9.8" | "4" => Ok(JavaCompat::V4_9_8),
+            "5.3.3" | "5" => Ok(JavaCompat::V5_3_3),
+            other => Err(format!("unknown Java version {other:?} (expected 4.9.8 or 5.3.3)")),
+        }
+    }
+}
+
+/// The properties of 4.9.8's `NamesrvConfig` and `NettyServerConfig`.
+const KEYS_4_9_8: [&str; 21] = [
+    "rocketmqHome",
+    "kvConfigPath",
+    "configStorePath",
+    "productEnvName",
+    "clusterTest",
+    "orderMessageEnable",
+    "configBlackList",
+    "listenPort",
+    "serverWorkerThreads",
+    "serverCallbackExecutorThreads",
+    "serverSelectorThreads",
+    "serverOnewaySemaphoreValue",
+    "serverAsyncSemaphoreValue",
+    "serverChannelMaxIdleTimeSeconds",
+    "serverSocketSndBufSize",
+    "serverSocketRcvBufSize",
+    "writeBufferHighWaterMark",
+    "writeBufferLowWaterMark",
+    "serverSocketBacklog",
+    "serverPooledByteBufAllocatorEnable",
+    "useEpollNativeSelector",
+];
+
 macro_rules! namesrv_config {
     ($( $(#[$m:meta])* $field:ident : $ty:ty = $default:expr => $java:literal, )*) => {
         /// Mirrors `NamesrvConfig` + `NettyServerConfig` (5.3.3); see the module docs.
@@ -83,11 +131,14 @@ macro_rules! namesrv_config {
             $( $(#[$m])* pub $field: $ty, )*
             /// Properties of the config file that name no field (listed by GET_NAMESRV_CONFIG, as in Java).
             pub extra: BTreeMap<String, String>,
+            /// Which Java NameServer to mirror where 4.9.8 and 5.3.3 answer differently (not a Java key:
+            /// set with `thruster namesrv --java-compat`).
+            pub java_compat: JavaCompat,
         }
 
         impl Default for NamesrvConfig {
             fn default() -> Self {
-                NamesrvConfig { $( $field: $default, )* extra: BTreeMap::new() }
+                NamesrvConfig { $( $field: $default, )* extra: BTreeMap::new(), java_compat: JavaCompat::default() }
             }
         }
 
@@ -109,10 +160,14 @@ macro_rules! namesrv_config {
                 }
             }
 
-            /// Every non-null field as `(java name, value)`, in declaration order.
+            /// Every non-null field as `(java name, value)`, in declaration order; under
+            /// [`JavaCompat::V4_9_8`] only the fields 4.9.8's `NamesrvConfig` and `NettyServerConfig` have.
             pub fn fields(&self) -> Vec<(&'static str, String)> {
                 let mut out = Vec::with_capacity(Self::KEYS.len());
                 $( if let Some(v) = ConfigValue::show(&self.$field) { out.push(($java, v)); } )*
+                if self.java_compat == JavaCompat::V4_9_8 {
+                    out.retain(|(k, _)| KEYS_4_9_8.contains(k));
+                }
                 out
             }
         }

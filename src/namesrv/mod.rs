@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use tokio::task::JoinHandle;
 
-pub use config::NamesrvConfig;
+pub use config::{JavaCompat, NamesrvConfig};
 pub use processor::NamesrvProcessor;
 
 use crate::net::{Server, Shutdown};

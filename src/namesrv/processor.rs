@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::RwLock;
 
-use super::config::{is_loadable_properties, NamesrvConfig};
+use super::config::{is_loadable_properties, JavaCompat, NamesrvConfig};
 use super::kv_config::{store_file, KvConfigManager, NAMESPACE_ORDER_TOPIC_CONFIG};
 use super::route_info::{BrokerRegistration, ChannelId, RegisterError, RouteInfoManager, RouteOptions};
 use crate::net::{Connection, RequestHandler};
@@ -27,6 +27,8 @@ pub const ZONE_NAME: &str = "__ZONE_NAME";
 pub const ZONE_MODE: &str = "__ZONE_MODE";
 /// `FAQUrl.suggestTodo(FAQUrl.APPLY_TOPIC_URL)` of 5.3.3, appended to TOPIC_NOT_EXIST remarks.
 const APPLY_TOPIC_SUGGESTION: &str = "\nSee https://rocketmq.apache.org/docs/bestPractice/06FAQ for further details.";
+/// The same suggestion as 4.9.8 words it.
+const APPLY_TOPIC_SUGGESTION_4_9_8: &str = "\nSee http://rocketmq.apache.org/docs/faq/ for further details.";
 
 /// The NameServer state behind the socket: route tables, KV table, live configuration.
 #[derive(Debug)]
@@ -297,12 +299,13 @@ impl NamesrvProcessor {
         }
         let topic = h.topic.as_deref();
         let Some(mut route) = topic.and_then(|t| self.route.pickup_topic_route_data(t, self.options())) else {
+            let suggestion = match self.config.read().java_compat {
+                JavaCompat::V4_9_8 => APPLY_TOPIC_SUGGESTION_4_9_8,
+                JavaCompat::V5_3_3 => APPLY_TOPIC_SUGGESTION,
+            };
             return req.error_response(
                 ResponseCode::TOPIC_NOT_EXIST,
-                format!(
-                    "No topic route info in name server for the topic: {}{APPLY_TOPIC_SUGGESTION}",
-                    or_null(&h.topic)
-                ),
+                format!("No topic route info in name server for the topic: {}{suggestion}", or_null(&h.topic)),
             );
         };
         if order_enabled {
