@@ -303,6 +303,13 @@ impl IndexService {
         paths.sort();
         let mut files = Vec::new();
         for p in paths {
+            // A process killed between creating a new index file and sizing it leaves it empty: it holds no
+            // key (Java maps it to full size and treats it as a fresh file; dropping it is equivalent).
+            if std::fs::metadata(&p).is_ok_and(|m| m.len() == 0) {
+                tracing::warn!(file = %p.display(), "deleting zero-length index file");
+                std::fs::remove_file(&p).ctx(|| format!("delete {}", p.display()))?;
+                continue;
+            }
             let f = IndexFile::open(&p, self.slots, self.entries)?;
             if !last_exit_ok && f.end_timestamp() > self.checkpoint.index_msg_timestamp() {
                 tracing::info!(file = %p.display(), "deleting index file newer than the checkpoint");

@@ -146,3 +146,22 @@ fn rollback_records_are_not_indexed_and_crash_prunes_new_files() {
     svc.load(false).unwrap();
     assert_eq!(svc.files().len(), 0, "after a crash, files newer than indexMsgTimestamp are deleted");
 }
+
+#[test]
+fn zero_length_index_file_left_by_a_kill_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let cp = checkpoint(dir.path());
+    {
+        let svc = IndexService::new(dir.path().join("index"), 8, 100, 64, Arc::clone(&cp));
+        svc.load(true).unwrap();
+        svc.build_index(&req("T", 100, 2000, Some("B"), None)).unwrap();
+        svc.flush().unwrap();
+    }
+    // killed between creating the next file and sizing it
+    std::fs::File::create(dir.path().join("index").join("29991231235959999")).unwrap();
+    let svc = IndexService::new(dir.path().join("index"), 8, 100, 64, cp);
+    svc.load(true).unwrap();
+    assert_eq!(svc.files().len(), 1);
+    assert!(!dir.path().join("index").join("29991231235959999").exists());
+    assert_eq!(svc.query_offset("T", "B", 64, 0, i64::MAX).phy_offsets, vec![100]);
+}
