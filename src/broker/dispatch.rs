@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::processor::{client, consumer, not_supported};
+use super::processor::{client, consumer, not_supported, query, send};
 use super::Broker;
 use crate::net::{Connection, RequestHandler};
 use crate::remoting::{RemotingCommand, RequestCode};
@@ -59,6 +59,12 @@ pub(crate) async fn dispatch(
         RequestCode::UNREGISTER_CLIENT => client::unregister_client(broker, conn.id(), req),
         RequestCode::CHECK_CLIENT_CONFIG => client::check_client_config(broker, req),
         RequestCode::GET_CONSUMER_LIST_BY_GROUP => consumer::get_consumer_list_by_group(broker, req),
+        RequestCode::SEND_MESSAGE | RequestCode::SEND_MESSAGE_V2 | RequestCode::SEND_BATCH_MESSAGE => {
+            send::send_message(broker, conn.peer(), req).await
+        }
+        RequestCode::CONSUMER_SEND_MSG_BACK => send::consumer_send_msg_back(broker, req).await,
+        RequestCode::QUERY_MESSAGE => query::query_message(broker, req),
+        RequestCode::VIEW_MESSAGE_BY_ID => query::view_message_by_id(broker, req),
         // Not served on the fast port even once the pull processor exists.
         RequestCode::PULL_MESSAGE | RequestCode::LITE_PULL_MESSAGE if port == Port::Fast => not_supported(req),
         _ => not_supported(req),

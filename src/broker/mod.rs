@@ -7,7 +7,9 @@
 //! - `processor/<family>.rs`: the request processors (`client`, `consumer`);
 //! - [`client`]: producer and consumer group managers, NOTIFY_CONSUMER_IDS_CHANGED, channel expiry;
 //! - [`protocol`]: heartbeat-family wire types (to move to `crate::protocol::heartbeat`);
-//! - [`topic`]: topic naming rules (retry/DLQ topics, system topic names).
+//! - [`topic`]: topic naming rules (retry/DLQ topics, system topic names, `TopicValidator`);
+//! - [`schedule`]: the schedule service delivering due delay-level messages from `SCHEDULE_TOPIC_XXXX`;
+//! - [`uniq_id`]: `UNIQ_KEY` generation for messages stored without one.
 //!
 //! A [`Broker`] owns the [`MessageStore`] and the store's config managers (`config/topics.json`,
 //! `subscriptionGroup.json`, `consumerOffset.json`, `delayOffset.json` under `storePathRootDir`); there is one
@@ -25,15 +27,17 @@ pub mod local_address;
 pub mod namesrv_registry;
 mod processor;
 pub mod protocol;
+pub mod schedule;
 pub mod topic;
+pub mod uniq_id;
 
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use dashmap::DashMap;
-use parking_lot::{RwLock, RwLockReadGuard};
+use parking_lot::{Mutex, RwLock, RwLockReadGuard};
 use tokio::task::JoinHandle;
 
 pub use client::{ConsumerManager, ProducerManager};
@@ -42,6 +46,8 @@ pub use dispatch::Port;
 pub use namesrv_registry::NamesrvRegistry;
 
 use dispatch::BrokerRequestHandler;
+use schedule::ScheduleMessageService;
+use uniq_id::UniqIdGenerator;
 
 use crate::net::{Server, Shutdown};
 use crate::store::config::{MessageStoreConfig, StoreCompat};
@@ -83,7 +89,12 @@ pub struct Broker {
     topics: Arc<TopicConfigManager>,
     subscription_groups: SubscriptionGroupManager,
     offsets: ConsumerOffsetManager,
-    delay_offsets: DelayOffsetManager,
+    delay_offsets: Arc<DelayOffsetManager>,
+    flavor: Flavor,
+    /// `brokerIP1:listenPort` as a socket address: the STOREHOST of records and offset message ids.
+    store_host: RwLock<SocketAddr>,
+    uniq_ids: UniqIdGenerator,
+    schedule: Mutex<Option<ScheduleMessageService>>,
     producers: Arc<ProducerManager>,
     consumers: Arc<ConsumerManager>,
     registry: Arc<NamesrvRegistry>,
@@ -126,31 +137,25 @@ impl Broker {
             let min = store.min_offset_in_queue(topic, queue_id);
             (min >= 0).then(|| (min, store.max_offset_in_queue(topic, queue_id)))
         });
-        Ok(Broker::with_parts(config, Arc::new(store), topics, subscription_groups, offsets, delay_offsets))
-    }
-
-    fn with_parts(
-        config: BrokerConfig,
-        store: Arc<MessageStore>,
-        topics: TopicConfigManager,
-        subscription_groups: SubscriptionGroupManager,
-        offsets: ConsumerOffsetManager,
-        delay_offsets: DelayOffsetManager,
-    ) -> Self {
         let expiry = Duration::from_millis(u64::try_from(config.channel_expired_timeout).unwrap_or(120_000));
         let topics = Arc::new(topics);
-        Broker {
+        let store_host = store_host_of(&config);
+        Ok(Broker {
             producers: Arc::new(ProducerManager::new(expiry)),
             consumers: Arc::new(ConsumerManager::new(expiry, config.notify_consumer_ids_changed_enable)),
             registry: Arc::new(NamesrvRegistry::new(&config, topics.clone())),
-            store,
+            store: Arc::new(store),
             topics,
             subscription_groups,
             offsets,
-            delay_offsets,
+            delay_offsets: Arc::new(delay_offsets),
+            flavor,
+            uniq_ids: UniqIdGenerator::new(store_host.ip()),
+            store_host: RwLock::new(store_host),
+            schedule: Mutex::new(None),
             config: RwLock::new(config),
             heartbeat_fingerprints: DashMap::new(),
-        }
+        })
     }
 
     /// The live configuration (hold the guard briefly).
@@ -161,6 +166,33 @@ impl Broker {
     /// `brokerIP1:listenPort`, the address registered with the NameServers.
     pub fn broker_addr(&self) -> String {
         self.config.read().broker_addr()
+    }
+
+    /// Which Java broker's conventions the store and config files follow (`thrusterStoreCompat`).
+    pub fn flavor(&self) -> Flavor {
+        self.flavor
+    }
+
+    /// `brokerIP1:listenPort`: the STOREHOST written into records (and so into offset message ids).
+    pub fn store_host(&self) -> SocketAddr {
+        *self.store_host.read()
+    }
+
+    /// A new `UNIQ_KEY` (for 5.3.3-style brokers storing a message that came without one).
+    pub fn create_uniq_id(&self) -> String {
+        self.uniq_ids.create()
+    }
+
+    /// Starts the schedule service (masters only, as Java), delivering due delay-level messages.
+    pub fn start_schedule(&self) -> io::Result<()> {
+        if self.store.config().broker_role == BrokerRole::Slave {
+            return Ok(());
+        }
+        let mut slot = self.schedule.lock();
+        if slot.is_none() {
+            *slot = Some(ScheduleMessageService::start(self.store.clone(), self.delay_offsets.clone())?);
+        }
+        Ok(())
     }
 
     /// The message store.
@@ -224,13 +256,26 @@ impl Broker {
         }
     }
 
-    /// Persists the config files and shuts the store down cleanly (deleting `abort`). Blocking; idempotent.
+    /// Stops the schedule service, persists the config files and shuts the store down cleanly (deleting
+    /// `abort`). Blocking; idempotent.
     pub fn shutdown(&self) {
+        if let Some(mut schedule) = self.schedule.lock().take() {
+            schedule.shutdown();
+        }
         self.persist_config();
         if let Err(e) = self.store.shutdown() {
             tracing::error!("message store shutdown failed: {e}");
         }
     }
+}
+
+/// `brokerIP1:listenPort` as a socket address (127.0.0.1 if `brokerIP1` is not an IP address).
+fn store_host_of(config: &BrokerConfig) -> SocketAddr {
+    let ip = config.broker_ip1.trim_matches(|c| c == '[' || c == ']').parse().unwrap_or_else(|_| {
+        tracing::warn!(broker_ip1 = %config.broker_ip1, "brokerIP1 is not an IP address; using 127.0.0.1 as store host");
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    });
+    SocketAddr::new(ip, u16::try_from(config.listen_port).unwrap_or(0))
 }
 
 /// The `TopicConfigManager` settings of `config`.
@@ -337,8 +382,14 @@ pub async fn start_on(
             config.ha_listen_port = config.listen_port + 1;
         }
         broker.registry.update_identity(&config);
+        *broker.store_host.write() = store_host_of(&config);
         Duration::from_millis(config.register_period_millis())
     };
+    if let Err(e) = broker.start_schedule() {
+        let b = broker.clone();
+        let _ = tokio::task::spawn_blocking(move || b.shutdown()).await;
+        return Err(e.into());
+    }
     tracing::info!(main = %main.local_addr(), fast = %fast.local_addr(), "broker listening");
 
     broker.registry.register_broker_all(true).await;

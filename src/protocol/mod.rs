@@ -4,6 +4,8 @@
 //! - [`route`]: `TopicRouteData`, `QueueData`, `BrokerData`, `PermName`, `TopicSysFlag`;
 //! - [`data_version`]: `DataVersion` (4.9.8 and 5.3.3 shapes);
 //! - [`topic`]: `TopicConfig`, `TopicConfigSerializeWrapper`, `RegisterBrokerBody` (JSON and zlib forms);
+//! - [`send`]: the SEND family (`SendMessageRequestHeader`/`V2`, `SendMessageResponseHeader`,
+//!   `ConsumerSendMsgBackRequestHeader`, `QueryMessageRequestHeader`, `ViewMessageRequestHeader`);
 //! - [`body`]: `ClusterInfo`, `TopicList`, `KVTable`, `BrokerMemberGroup`, `GetBrokerMemberGroupResponseBody`.
 //!
 //! Bodies serialise with [`crate::remoting::fastjson`]: fields are declared in fastjson's (alphabetical)
@@ -13,6 +15,7 @@ pub mod body;
 pub mod data_version;
 pub mod namesrv;
 pub mod route;
+pub mod send;
 pub mod topic;
 
 /// A body could not be decoded.

@@ -320,6 +320,16 @@ impl MessageStore {
         self.after_put(result, msg.wait_store_msg_ok())
     }
 
+    /// Stores one message as it is, without the delay-level transformation: for the schedule service's
+    /// redelivery of a due message, whose properties keep `DELAY` (Java clears the level only in memory).
+    pub fn put_message_undelayed(&self, msg: MessageExtBrokerInner) -> PutMessageHandle {
+        if let Some(status) = self.check_store_status() {
+            return PutMessageHandle::ready(PutMessageResult::of(status));
+        }
+        let result = self.commit_log.put_message(&msg);
+        self.after_put(result, msg.wait_store_msg_ok())
+    }
+
     /// Stores a batch (spec §2.10); delayed batches are refused.
     pub fn put_messages(&self, batch: &MessageExtBatch) -> PutMessageHandle {
         if let Some(status) = self.check_store_status() {

@@ -1,13 +1,18 @@
 //! Request processors, one file per request family; [`super::dispatch`] routes codes to them.
 //!
 //! - [`client`]: HEART_BEAT, UNREGISTER_CLIENT, CHECK_CLIENT_CONFIG;
-//! - [`consumer`]: GET_CONSUMER_LIST_BY_GROUP (offsets join it with the store).
+//! - [`consumer`]: GET_CONSUMER_LIST_BY_GROUP (offsets join it with the store);
+//! - [`send`]: SEND_MESSAGE, SEND_MESSAGE_V2, SEND_BATCH_MESSAGE, CONSUMER_SEND_MSG_BACK (async: they wait for
+//!   the store's flush under SYNC_FLUSH);
+//! - [`query`]: QUERY_MESSAGE, VIEW_MESSAGE_BY_ID.
 //!
 //! A processor takes the broker state and the request and returns the response; business failures are
 //! response codes with a remark, never a closed connection.
 
 pub(crate) mod client;
 pub(crate) mod consumer;
+pub(crate) mod query;
+pub(crate) mod send;
 
 use crate::remoting::{RemotingCommand, ResponseCode};
 
@@ -16,5 +21,7 @@ pub(crate) fn not_supported(req: &RemotingCommand) -> RemotingCommand {
     req.error_response(ResponseCode::REQUEST_CODE_NOT_SUPPORTED, format!(" request type {} not supported", req.code))
 }
 
+#[cfg(test)]
+mod send_tests;
 #[cfg(test)]
 mod tests;
