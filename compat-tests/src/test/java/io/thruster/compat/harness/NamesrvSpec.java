@@ -14,6 +14,13 @@ public record NamesrvSpec(String label, boolean isThruster, Function<Path, Serve
         return new NamesrvSpec("thruster", true, ThrusterProcess::namesrv);
     }
 
+    /** Thruster's NameServer mirroring the Java NameServer it is compared with ({@link #javaReference}). */
+    public static NamesrvSpec thrusterMirroring(RmqVersion brokerVersion) {
+        String ref = Env.refNamesrv();
+        RmqVersion mirror = "same".equals(ref) ? brokerVersion : RmqVersion.of(ref);
+        return new NamesrvSpec("thruster", true, dir -> ThrusterProcess.namesrv(dir, mirror));
+    }
+
     /** The Java NameServer a Thruster run is compared with for a broker of version {@code brokerVersion}. */
     public static NamesrvSpec javaReference(RmqVersion brokerVersion) {
         String ref = Env.refNamesrv();

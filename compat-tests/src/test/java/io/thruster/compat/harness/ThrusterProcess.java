@@ -69,6 +69,14 @@ public final class ThrusterProcess implements Server {
      * waits up to 20 s for the boot line.
      */
     public static ThrusterProcess namesrv(Path dir) {
+        return namesrv(dir, null);
+    }
+
+    /**
+     * As {@link #namesrv(Path)}, mirroring the given Java NameServer version where 4.9.8 and 5.3.3 answer
+     * differently ({@code --java-compat}); {@code null} keeps Thruster's default (5.3.3).
+     */
+    public static ThrusterProcess namesrv(Path dir, RmqVersion mirror) {
         int port = Ports.namesrv();
         Path conf = dir.resolve("namesrv.properties");
         try {
@@ -78,7 +86,12 @@ public final class ThrusterProcess implements Server {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return start("namesrv", port, dir, List.of("namesrv", "-c", conf.toString()), NAMESRV_BOOT, Duration.ofSeconds(20));
+        List<String> args = new java.util.ArrayList<>(List.of("namesrv", "-c", conf.toString()));
+        if (mirror != null) {
+            args.add("--java-compat");
+            args.add(mirror.label());
+        }
+        return start("namesrv", port, dir, args, NAMESRV_BOOT, Duration.ofSeconds(20));
     }
 
     /** Generic start for later roles (broker / standalone): args after the binary, readiness pattern, timeout. */

@@ -177,7 +177,7 @@ class LivenessTest {
         ThrusterProcess.assumeAvailable();
         RmqVersion v = RmqVersion.of(version);
         Outcome expected = baseline(v);
-        Outcome actual = run(NamesrvSpec.thrusterNamesrv(), v);
+        Outcome actual = run(NamesrvSpec.thrusterMirroring(v), v);
         List<String> diffs = new ArrayList<>();
         for (Map.Entry<String, String> e : expected.outputs().entrySet()) {
             String got = actual.outputs().get(e.getKey());

@@ -229,7 +229,7 @@ class MqAdminParityTest {
         ThrusterProcess.assumeAvailable();
         RmqVersion v = RmqVersion.of(version);
         Transcript expected = baseline(v);
-        Transcript actual = run(NamesrvSpec.thrusterNamesrv(), v);
+        Transcript actual = run(NamesrvSpec.thrusterMirroring(v), v);
         List<String> diffs = new ArrayList<>();
         for (int i = 0; i < expected.entries().size(); i++) {
             Entry e = expected.entries().get(i);
