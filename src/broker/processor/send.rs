@@ -265,6 +265,10 @@ async fn send_single(
     let mut edits: Vec<(&str, Option<String>)> = Vec::with_capacity(6);
     if flavor.is_v5() {
         edits.push((POP_CK, None));
+    } else if get_property(raw, property::WAIT).is_some_and(|w| w.eq_ignore_ascii_case("true")) {
+        // 4.9.8 does not store WAIT (it keeps it in memory for the flush decision). The store decides from the
+        // property string, where a missing WAIT means true, so only WAIT=false has to stay.
+        edits.push((property::WAIT, None));
     }
 
     // handleRetryAndDLQ

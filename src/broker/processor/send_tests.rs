@@ -140,7 +140,7 @@ async fn send_v2_auto_creates_and_stores_the_record() {
 #[tokio::test]
 async fn a_4_9_8_broker_keeps_messages_without_uniq_key_and_trailing_separator() {
     let b = broker_with(&[("thrusterStoreCompat", "4.9.8")]);
-    let resp = send(&b, "T498", "TAGS\u{1}A").await;
+    let resp = send(&b, "T498", "TAGS\u{1}A\u{2}WAIT\u{1}true").await;
     assert_eq!(resp.code, ResponseCode::SUCCESS);
     let msg = stored(&b, &resp);
     assert_eq!(msg.property("UNIQ_KEY"), None);
