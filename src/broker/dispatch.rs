@@ -2,12 +2,12 @@
 //!
 //! The same handler serves both listeners. On the fast ("VIP") port `listenPort - 2`, PULL_MESSAGE and
 //! LITE_PULL_MESSAGE are not registered in Java and fall through to REQUEST_CODE_NOT_SUPPORTED; every other
-//! code behaves as on the main port. Codes without a processor yet get REQUEST_CODE_NOT_SUPPORTED with Java's remark, never a dropped
-//! connection.
+//! code behaves as on the main port. Codes without a processor yet get REQUEST_CODE_NOT_SUPPORTED with Java's
+//! remark, never a dropped connection.
 
 use std::sync::Arc;
 
-use super::processor::{client, consumer, not_supported, query, send};
+use super::processor::{client, consumer, lock, not_supported, offset, pull, query, send};
 use super::Broker;
 use crate::net::{Connection, RequestHandler};
 use crate::remoting::{RemotingCommand, RequestCode};
@@ -65,8 +65,21 @@ pub(crate) async fn dispatch(
         RequestCode::CONSUMER_SEND_MSG_BACK => send::consumer_send_msg_back(broker, req).await,
         RequestCode::QUERY_MESSAGE => query::query_message(broker, req),
         RequestCode::VIEW_MESSAGE_BY_ID => query::view_message_by_id(broker, req),
-        // Not served on the fast port even once the pull processor exists.
+        // Java registers no pull processor on the fast port.
         RequestCode::PULL_MESSAGE | RequestCode::LITE_PULL_MESSAGE if port == Port::Fast => not_supported(req),
+        RequestCode::PULL_MESSAGE | RequestCode::LITE_PULL_MESSAGE => {
+            pull::pull_message(broker, &conn.peer().to_string(), req).await
+        }
+        RequestCode::QUERY_CONSUMER_OFFSET => offset::query_consumer_offset(broker, req),
+        RequestCode::UPDATE_CONSUMER_OFFSET => offset::update_consumer_offset(broker, &conn.peer().to_string(), req),
+        RequestCode::GET_MAX_OFFSET => offset::get_max_offset(broker, req),
+        RequestCode::GET_MIN_OFFSET => offset::get_min_offset(broker, req),
+        RequestCode::GET_EARLIEST_MSG_STORETIME => offset::get_earliest_msg_storetime(broker, req),
+        RequestCode::SEARCH_OFFSET_BY_TIMESTAMP => offset::search_offset_by_timestamp(broker, req),
+        RequestCode::LOCK_BATCH_MQ => lock::lock_batch_mq(broker, req),
+        RequestCode::UNLOCK_BATCH_MQ => lock::unlock_batch_mq(broker, req),
+        RequestCode::QUERY_ASSIGNMENT => lock::query_assignment(broker, req),
+        RequestCode::SET_MESSAGE_REQUEST_MODE => lock::set_message_request_mode(broker, req),
         _ => not_supported(req),
     }
 }

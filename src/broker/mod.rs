@@ -4,7 +4,10 @@
 //! - [`local_address`]: the default `brokerIP1`/`brokerIP2`/`brokerName`, chosen as Java chooses them;
 //! - [`namesrv_registry`]: REGISTER_BROKER at start, periodically and on change; UNREGISTER_BROKER at shutdown;
 //! - [`dispatch`]: the request handler of both listeners, one `match` on the request code;
-//! - `processor/<family>.rs`: the request processors (`client`, `consumer`);
+//! - `processor/<family>.rs`: the request processors (`client`, `consumer`, `send`, `query`, `pull`, `offset`,
+//!   `lock`);
+//! - [`long_polling`]: where suspended pulls wait, woken per (topic, queue) by the store's arrival hook;
+//! - [`rebalance_lock`]: the LOCK_BATCH_MQ / UNLOCK_BATCH_MQ lock table;
 //! - [`client`]: producer and consumer group managers, NOTIFY_CONSUMER_IDS_CHANGED, channel expiry;
 //! - [`protocol`]: heartbeat-family wire types (to move to `crate::protocol::heartbeat`);
 //! - [`topic`]: topic naming rules (retry/DLQ topics, system topic names, `TopicValidator`);
@@ -24,9 +27,11 @@ pub mod client;
 pub mod config;
 pub mod dispatch;
 pub mod local_address;
+pub mod long_polling;
 pub mod namesrv_registry;
 mod processor;
 pub mod protocol;
+pub mod rebalance_lock;
 pub mod schedule;
 pub mod topic;
 pub mod uniq_id;
@@ -46,6 +51,8 @@ pub use dispatch::Port;
 pub use namesrv_registry::NamesrvRegistry;
 
 use dispatch::BrokerRequestHandler;
+use long_polling::PullHoldService;
+use rebalance_lock::RebalanceLockManager;
 use schedule::ScheduleMessageService;
 use uniq_id::UniqIdGenerator;
 
@@ -100,6 +107,13 @@ pub struct Broker {
     registry: Arc<NamesrvRegistry>,
     /// `ClientManageProcessor.consumerGroupHeartbeatTable`: the last heartbeat fingerprint per consumer group.
     pub(crate) heartbeat_fingerprints: DashMap<String, i32>,
+    /// Suspended pulls, woken by the store's message-arrival hook.
+    pull_hold: Arc<PullHoldService>,
+    /// Orderly consumers' queue locks (`RebalanceLockManager`).
+    rebalance_locks: RebalanceLockManager,
+    /// [5.3.3] `MessageRequestModeManager`: SET_MESSAGE_REQUEST_MODE bodies by (topic, group), in memory.
+    pub(crate) message_request_modes:
+        DashMap<(String, String), crate::protocol::pull::SetMessageRequestModeRequestBody>,
 }
 
 impl Broker {
@@ -140,6 +154,14 @@ impl Broker {
         let expiry = Duration::from_millis(u64::try_from(config.channel_expired_timeout).unwrap_or(120_000));
         let topics = Arc::new(topics);
         let store_host = store_host_of(&config);
+        let pull_hold = Arc::new(PullHoldService::new());
+        if config.long_polling_enable && store.config().broker_role != BrokerRole::Slave {
+            // Java registers the arriving listener only for long polling on a master.
+            let hold = pull_hold.clone();
+            store.set_message_arriving_hook(Some(Arc::new(move |topic: &str, queue_id: i32, max_offset: i64| {
+                hold.notify_message_arriving(topic, queue_id, max_offset);
+            })));
+        }
         Ok(Broker {
             producers: Arc::new(ProducerManager::new(expiry)),
             consumers: Arc::new(ConsumerManager::new(expiry, config.notify_consumer_ids_changed_enable)),
@@ -155,6 +177,9 @@ impl Broker {
             schedule: Mutex::new(None),
             config: RwLock::new(config),
             heartbeat_fingerprints: DashMap::new(),
+            pull_hold,
+            rebalance_locks: RebalanceLockManager::new(),
+            message_request_modes: DashMap::new(),
         })
     }
 
@@ -228,6 +253,16 @@ impl Broker {
     /// Consumer groups, their channels and subscriptions.
     pub fn consumers(&self) -> &ConsumerManager {
         &self.consumers
+    }
+
+    /// Suspended pulls (long polling).
+    pub fn pull_hold(&self) -> &PullHoldService {
+        &self.pull_hold
+    }
+
+    /// The queue locks of orderly consumers.
+    pub fn rebalance_locks(&self) -> &RebalanceLockManager {
+        &self.rebalance_locks
     }
 
     /// NameServer registration (call [`NamesrvRegistry::notify_changed`] after changing topics).

@@ -8,13 +8,14 @@
 //! Responses from the peer (to requests the server sent it, e.g. broker → consumer) are matched by opaque.
 
 use std::future::Future;
+use std::io::IoSlice;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::BytesMut;
+use bytes::{Buf, Bytes, BytesMut};
 use dashmap::DashMap;
 use futures::{FutureExt, StreamExt};
 use tokio::io::AsyncWriteExt;
@@ -33,6 +34,10 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 const MAX_IN_FLIGHT: u32 = 4096;
 /// Responses queued for the writer of one connection.
 const WRITE_QUEUE: usize = 4096;
+/// Bodies at least this long are written from their own buffers (vectored), not copied into the write buffer.
+const ZERO_COPY_MIN_BODY: usize = 4096;
+/// Segments gathered for one vectored write (Linux `IOV_MAX` is 1024).
+const MAX_WRITE_CHUNKS: usize = 512;
 
 /// What a server does with requests.
 pub trait RequestHandler: Send + Sync + 'static {
@@ -275,6 +280,7 @@ async fn write_loop(
     conn: Connection,
 ) {
     let mut buf = BytesMut::with_capacity(64 * 1024);
+    let mut chunks: Vec<Bytes> = Vec::with_capacity(64);
     let mut closing = false;
     loop {
         let first = if closing {
@@ -296,17 +302,33 @@ async fn write_loop(
             }
         };
         buf.clear();
+        chunks.clear();
         let mut next = Some(first);
-        // Batch whatever is queued into one write.
+        let mut queued = 0usize;
+        // Batch whatever is queued into one (vectored) write. Small frames are copied into `buf`; a large body
+        // or a segmented one (PULL records, views of the mapped files) is written from where it lies.
         while let Some(cmd) = next.take() {
-            if let Err(e) = frame::encode(&cmd, &mut buf) {
-                tracing::error!(code = cmd.code, "dropping unencodable response: {e}");
+            let body_len = cmd.body_len();
+            let encoded = if body_len >= ZERO_COPY_MIN_BODY || !cmd.body_parts.is_empty() {
+                frame::encode_head(&cmd, &mut buf).map(|()| {
+                    chunks.push(buf.split().freeze());
+                    chunks.extend(cmd.body_segments().cloned());
+                })
+            } else {
+                frame::encode(&cmd, &mut buf)
+            };
+            match encoded {
+                Ok(()) => queued += body_len,
+                Err(e) => tracing::error!(code = cmd.code, "dropping unencodable response: {e}"),
             }
-            if buf.len() < 256 * 1024 {
+            if buf.len() + queued < 256 * 1024 && chunks.len() < MAX_WRITE_CHUNKS {
                 next = rx.try_recv().ok();
             }
         }
-        if socket.write_all(&buf).await.is_err() {
+        if !buf.is_empty() {
+            chunks.push(buf.split().freeze());
+        }
+        if write_all_vectored(&mut socket, &mut chunks).await.is_err() {
             break;
         }
         conn.touch();
@@ -315,4 +337,37 @@ async fn write_loop(
         }
     }
     let _ = socket.shutdown().await;
+}
+
+/// Writes every chunk, in order, with as few `writev` calls as the socket allows; `chunks` is consumed.
+async fn write_all_vectored(
+    socket: &mut tokio::net::tcp::OwnedWriteHalf,
+    chunks: &mut Vec<Bytes>,
+) -> std::io::Result<()> {
+    let mut first = 0;
+    while first < chunks.len() {
+        let written = {
+            let slices: Vec<IoSlice<'_>> =
+                chunks[first..].iter().take(MAX_WRITE_CHUNKS).map(|c| IoSlice::new(c)).collect();
+            socket.write_vectored(&slices).await?
+        };
+        if written == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        let mut left = written;
+        while left > 0 {
+            let Some(chunk) = chunks.get_mut(first) else { break };
+            let n = left.min(chunk.len());
+            chunk.advance(n);
+            left -= n;
+            if chunk.is_empty() {
+                first += 1;
+            }
+        }
+        while chunks.get(first).is_some_and(Bytes::is_empty) {
+            first += 1;
+        }
+    }
+    chunks.clear();
+    Ok(())
 }

@@ -6,6 +6,7 @@
 //! - [`topic`]: `TopicConfig`, `TopicConfigSerializeWrapper`, `RegisterBrokerBody` (JSON and zlib forms);
 //! - [`send`]: the SEND family (`SendMessageRequestHeader`/`V2`, `SendMessageResponseHeader`,
 //!   `ConsumerSendMsgBackRequestHeader`, `QueryMessageRequestHeader`, `ViewMessageRequestHeader`);
+//! - [`pull`]: the PULL family, consumer offsets, queue offsets, batch locks, assignments;
 //! - [`body`]: `ClusterInfo`, `TopicList`, `KVTable`, `BrokerMemberGroup`, `GetBrokerMemberGroupResponseBody`.
 //!
 //! Bodies serialise with [`crate::remoting::fastjson`]: fields are declared in fastjson's (alphabetical)
@@ -14,6 +15,7 @@
 pub mod body;
 pub mod data_version;
 pub mod namesrv;
+pub mod pull;
 pub mod route;
 pub mod send;
 pub mod topic;

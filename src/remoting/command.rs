@@ -138,6 +138,10 @@ pub struct RemotingCommand {
     pub serialize_type: SerializeType,
     /// Opaque payload; an empty body is `None`, as in Java.
     pub body: Option<Bytes>,
+    /// More body, written right after `body` (usually instead of it): segments a sender holds as views, e.g. the
+    /// mapped-file records of a PULL answer, so that the server writes them with vectored I/O instead of
+    /// copying them into one buffer. Decoding never fills it: a received body is always one `body`.
+    pub body_parts: Vec<Bytes>,
 }
 
 impl RemotingCommand {
@@ -153,6 +157,7 @@ impl RemotingCommand {
             ext_fields: None,
             serialize_type: SerializeType::Json,
             body: None,
+            body_parts: Vec::new(),
         }
     }
 
@@ -168,6 +173,7 @@ impl RemotingCommand {
             ext_fields: None,
             serialize_type: self.serialize_type,
             body: None,
+            body_parts: Vec::new(),
         }
     }
 
@@ -187,6 +193,23 @@ impl RemotingCommand {
         let body = body.into();
         self.body = if body.is_empty() { None } else { Some(body) };
         self
+    }
+
+    /// Sets the body as segments written back to back (one segment becomes `body`); no copy is made.
+    pub fn set_body_parts(&mut self, mut parts: Vec<Bytes>) {
+        parts.retain(|p| !p.is_empty());
+        if parts.len() <= 1 {
+            self.body = parts.pop();
+            self.body_parts = Vec::new();
+        } else {
+            self.body = None;
+            self.body_parts = parts;
+        }
+    }
+
+    /// Every body segment in wire order (`body`, then `body_parts`).
+    pub fn body_segments(&self) -> impl Iterator<Item = &Bytes> {
+        self.body.iter().chain(self.body_parts.iter())
     }
 
     /// Flattens `header` into `extFields` (replacing what was there).
@@ -225,8 +248,8 @@ impl RemotingCommand {
         self.flag |= FLAG_ONEWAY;
     }
 
-    /// Body length in bytes (0 for no body).
+    /// Body length in bytes, `body_parts` included (0 for no body).
     pub fn body_len(&self) -> usize {
-        self.body.as_ref().map_or(0, Bytes::len)
+        self.body_segments().map(Bytes::len).sum()
     }
 }

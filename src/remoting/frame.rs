@@ -84,8 +84,8 @@ pub fn encode_head(cmd: &RemotingCommand, dst: &mut BytesMut) -> Result<(), Deco
 /// Writes the whole frame of `cmd`, body included, to `dst`.
 pub fn encode(cmd: &RemotingCommand, dst: &mut BytesMut) -> Result<(), DecodeError> {
     encode_head(cmd, dst)?;
-    if let Some(body) = &cmd.body {
-        dst.put_slice(body);
+    for segment in cmd.body_segments() {
+        dst.put_slice(segment);
     }
     Ok(())
 }
@@ -121,6 +121,15 @@ mod tests {
             assert_eq!(back, sample(ty));
             assert!(buf.is_empty());
         }
+    }
+
+    #[test]
+    fn body_parts_are_one_body_on_the_wire() {
+        let mut cmd = sample(SerializeType::Json);
+        cmd.set_body_parts(vec![Bytes::from_static(b"he"), Bytes::new(), Bytes::from_static(b"llo")]);
+        assert_eq!(cmd.body_len(), 5);
+        let bytes = encode_to_bytes(&cmd).unwrap();
+        assert_eq!(decode(&mut BytesMut::from(&bytes[..])).unwrap().unwrap(), sample(SerializeType::Json));
     }
 
     #[test]

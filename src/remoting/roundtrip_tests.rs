@@ -28,6 +28,7 @@ fn command() -> impl Strategy<Value = RemotingCommand> {
             ext_fields: ext.map(|pairs| pairs.into_iter().collect::<ExtFields>()),
             serialize_type: if binary { SerializeType::RocketMq } else { SerializeType::Json },
             body: body.map(Bytes::from),
+            body_parts: Vec::new(),
         })
 }
 

@@ -446,6 +446,17 @@ impl MessageStore {
             .map_or(-1, |e| self.commit_log.pickup_store_timestamp(e.phy_offset, usize::try_from(e.size).unwrap_or(0)))
     }
 
+    /// Java 4.9.8's `!checkInDiskByConsumeOffset`: the entry at `cq_offset` exists and its record lies within
+    /// `accessMessageInMemoryMaxRatio` % of RAM behind the commit log's end ("hot"; 5.3.3 asks the page cache
+    /// with `mincore`, this is the 4.9.8 approximation of it).
+    pub fn check_in_mem_by_consume_offset(&self, topic: &str, queue_id: i32, cq_offset: i64) -> bool {
+        let Some(entry) = self.consume_queues.find(topic, queue_id).and_then(|cq| cq.entry(cq_offset)) else {
+            return false;
+        };
+        let budget = (self.memory as f64 * (f64::from(self.config.access_message_in_memory_max_ratio) / 100.0)) as i64;
+        self.commit_log.max_offset() - entry.phy_offset <= budget
+    }
+
     /// Number of readable messages in a queue (−1 if it does not exist).
     pub fn message_total_in_queue(&self, topic: &str, queue_id: i32) -> i64 {
         self.consume_queues.find(topic, queue_id).map_or(-1, |cq| cq.message_total_in_queue())

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod broker;
+mod broker_pull;
 mod broker_send;
 mod golden;
 mod golden_bodies;

@@ -273,6 +273,18 @@ impl ConsumerManager {
         self.table.lock().get(group).and_then(|g| g.subscription_table.get(topic).cloned())
     }
 
+    /// For a pull without FLAG_SUBSCRIPTION: `None` if the group is unknown, else its message model and its
+    /// subscription to `topic` (one lock, no copy of the channel table).
+    pub fn pull_subscription(
+        &self,
+        group: &str,
+        topic: &str,
+    ) -> Option<(Option<MessageModel>, Option<SubscriptionData>)> {
+        let table = self.table.lock();
+        let g = table.get(group)?;
+        Some((g.message_model, g.subscription_table.get(topic).cloned()))
+    }
+
     /// `findChannel(group, clientId)`.
     pub fn find_channel(&self, group: &str, client_id: &str) -> Option<ClientChannelInfo> {
         let table = self.table.lock();

@@ -56,6 +56,7 @@ pub(crate) fn decode(header: &[u8]) -> Result<RemotingCommand, DecodeError> {
         ext_fields,
         serialize_type: SerializeType::RocketMq,
         body: None,
+        body_parts: Vec::new(),
     })
 }
 

@@ -44,6 +44,7 @@ pub(crate) fn decode(header: &[u8]) -> Result<RemotingCommand, DecodeError> {
         ext_fields: h.ext_fields,
         serialize_type: SerializeType::Json,
         body: None,
+        body_parts: Vec::new(),
     })
 }
 
