@@ -14,10 +14,20 @@ public final class ClientApp {
     }
 
     public static ManagedProcess start(RmqVersion v, Path dir, String simpleName, String... args) {
-        List<String> cmd = JavaJvm.command(v, RmqVersion.Role.CLIENT, dir, List.of("-Xmx192m"),
+        return start(v, dir, Map.of(), "-Xmx192m", simpleName, args);
+    }
+
+    /**
+     * As {@link #start(RmqVersion, Path, String, String...)} with environment entries (e.g. NAMESRV_ADDR, which the
+     * stock client reads when no NameServer is set in code) and a heap flag. {@code simpleName} is relative to
+     * {@code io.thruster.compat.apps} ({@code "quickstart.Producer"}).
+     */
+    public static ManagedProcess start(RmqVersion v, Path dir, Map<String, String> env, String heap,
+        String simpleName, String... args) {
+        List<String> cmd = JavaJvm.command(v, RmqVersion.Role.CLIENT, dir, List.of(heap),
             Map.of(), Env.appsClasses().toString(),
             "io.thruster.compat.apps." + simpleName, List.of(args));
-        return ManagedProcess.start(simpleName.toLowerCase() + "-" + v, cmd, dir, Map.of(), false)
+        return ManagedProcess.start(simpleName.toLowerCase() + "-" + v, cmd, dir, env, false)
             .withDefaultGrace(Duration.ofSeconds(5));
     }
 }

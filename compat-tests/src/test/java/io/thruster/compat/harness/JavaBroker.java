@@ -42,39 +42,18 @@ public final class JavaBroker implements Server {
 
     public static JavaBroker start(RmqVersion v, Path dir, String brokerName, String namesrvAddr,
         Map<String, String> extraConf) {
-        int port = Ports.broker();
-        Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("brokerClusterName", "DefaultCluster");
-        conf.put("brokerName", brokerName);
-        conf.put("brokerId", "0");
-        conf.put("brokerRole", "ASYNC_MASTER");
-        conf.put("flushDiskType", "ASYNC_FLUSH");
-        conf.put("listenPort", Integer.toString(port));
-        conf.put("brokerIP1", "127.0.0.1");
-        conf.put("brokerIP2", "127.0.0.1");
-        conf.put("storePathRootDir", dir.resolve("store").toString());
-        conf.put("storePathCommitLog", dir.resolve("store").resolve("commitlog").toString());
-        conf.put("autoCreateTopicEnable", "true");
-        conf.put("autoCreateSubscriptionGroup", "true");
-        conf.put("mappedFileSizeCommitLog", Integer.toString(32 * 1024 * 1024));
-        conf.put("mappedFileSizeConsumeQueue", Integer.toString(20 * 20_000));
-        conf.put("maxHashSlotNum", "5000");
-        conf.put("maxIndexNum", "20000");
-        // 5.x reads it as a percentage from broker.conf; 4.x from the system property below
-        conf.put("diskSpaceWarningLevelRatio", "98");
-        // determinism: a 4.9.x broker creates and registers RMQ_SYS_TRANS_HALF_TOPIC at its first transaction check
-        // (60 s after start by default), which would make topic lists / wipe counts depend on scenario timing
-        conf.put("transactionCheckInterval", Long.toString(3_600_000L));
+        return start(v, dir, brokerName, namesrvAddr, extraConf, Ports.broker());
+    }
+
+    /**
+     * As {@link #start(RmqVersion, Path, String, String, Map)} on a given {@code port} ({@link BrokerConf#base}
+     * settings, store in DIR/store unless {@code extraConf} sets storePathRootDir / storePathCommitLog).
+     */
+    public static JavaBroker start(RmqVersion v, Path dir, String brokerName, String namesrvAddr,
+        Map<String, String> extraConf, int port) {
+        Map<String, String> conf = BrokerConf.base(brokerName, port, dir.resolve("store"));
         conf.putAll(extraConf);
-        StringBuilder text = new StringBuilder();
-        conf.forEach((k, val) -> text.append(k).append('=').append(val).append('\n'));
-        Path confFile = dir.resolve("broker.conf");
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(confFile, text.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path confFile = BrokerConf.write(dir.resolve("broker.conf"), conf);
         List<String> cmd = JavaJvm.command(v, RmqVersion.Role.BROKER, dir,
             List.of("-Xms256m", "-Xmx256m", "-XX:MaxDirectMemorySize=256m"),
             Map.of("rocketmq.broker.diskSpaceWarningLevelRatio", "0.98"),
@@ -141,6 +120,11 @@ public final class JavaBroker implements Server {
     @Override
     public ManagedProcess process() {
         return process;
+    }
+
+    /** Graceful stop (SIGTERM) that leaves the store in place (hand-over); returns the exit code. */
+    public int stopKeepingStore() {
+        return process.terminate(Duration.ofSeconds(60));
     }
 
     /** Stops the broker, then deletes its store (unless -Dcompat.keepRuns=true); logs stay. */
