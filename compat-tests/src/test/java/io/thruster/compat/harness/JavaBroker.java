@@ -136,6 +136,11 @@ public final class JavaBroker implements Server {
         }
     }
 
+    /** Deletes a store directory (best effort), e.g. one shared by the brokers of a hand-over. */
+    public static void deleteStore(Path store) {
+        deleteTree(store);
+    }
+
     static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
