@@ -201,7 +201,27 @@ impl ConsumeQueue {
             }
         }
         self.max_physic_offset.store(offset + i64::from(size), Ordering::Release);
-        Ok(mf.append(&CqEntry { phy_offset: offset, size, tags_code }.encode()))
+        // SIZE last, behind a compiler fence: a process killed in the middle leaves SIZE = 0, which recovery
+        // reads as the end of the queue; a torn entry with offset and size but no tag code would be kept (and
+        // re-dispatch would skip it as already built), mis-filtering pulls for good.
+        let entry = CqEntry { phy_offset: offset, size, tags_code }.encode();
+        let written = mf.append_with(CQ_STORE_UNIT_SIZE, |b| {
+            let (Some((dst_head, dst_tags)), Some((src_head, src_tags))) =
+                (b.split_at_mut_checked(12), entry.split_at_checked(12))
+            else {
+                return;
+            };
+            dst_tags.copy_from_slice(src_tags);
+            let (Some((dst_phy, dst_size)), Some((src_phy, src_size))) =
+                (dst_head.split_at_mut_checked(8), src_head.split_at_checked(8))
+            else {
+                return;
+            };
+            dst_phy.copy_from_slice(src_phy);
+            std::sync::atomic::compiler_fence(Ordering::SeqCst);
+            dst_size.copy_from_slice(src_size);
+        });
+        Ok(written.is_some())
     }
 
     /// The entries from queue offset `start_index` to the end of the readable part of its file (Java

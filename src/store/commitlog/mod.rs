@@ -29,9 +29,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use parking_lot::Mutex;
 
-use self::record::{
-    encode_blank, encode_record, write_crc32_property, MessageVersion, RecordFields, END_FILE_MIN_BLANK_LENGTH,
-};
+use self::record::{encode_blank, encode_record, MessageVersion, RecordFields, END_FILE_MIN_BLANK_LENGTH};
 pub use self::status::{AppendMessageResult, AppendMessageStatus, PutMessageResult, PutMessageStatus};
 use super::config::MessageStoreConfig;
 use super::error::Result;
@@ -273,9 +271,6 @@ impl CommitLog {
         let outcome = self.append_locked(&mut put, prepared.total, now, |buf, phys| {
             let f = prepared.fields(queue_offset, phys, now);
             encode_record(&mut *buf, &f);
-            if f.crc_reserved {
-                write_crc32_property(buf);
-            }
         });
         let result = match outcome {
             Ok(phys) => {
@@ -396,9 +391,6 @@ impl CommitLog {
                 let size = f.total_size();
                 let (head, tail) = std::mem::take(&mut rest).split_at_mut(size);
                 encode_record(&mut *head, f);
-                if f.crc_reserved {
-                    write_crc32_property(head);
-                }
                 offsets.push(at);
                 at += size as i64;
                 rest = tail;

@@ -168,11 +168,17 @@ impl RecordFields<'_> {
 }
 
 /// Writes the record into `buf`, which must be exactly [`RecordFields::total_size`] bytes long (the caller
-/// checked the topic and properties lengths fit their fields). The CRC area, if reserved, is left zero.
-pub fn encode_record(mut buf: &mut [u8], f: &RecordFields<'_>) {
+/// checked the topic and properties lengths fit their fields). A reserved CRC area is filled as
+/// [`write_crc32_property`] would.
+///
+/// TOTALSIZE is stored last, behind a compiler fence: `buf` is the zeroed tail of a live mapping, and a
+/// process killed in the middle must leave TOTALSIZE = 0 (the end of the log for recovery), never a record
+/// whose length and BODYCRC check out while its topic or properties (which no CRC covers) are still zeros.
+pub fn encode_record(buf: &mut [u8], f: &RecordFields<'_>) {
     let total = f.total_size();
     debug_assert_eq!(buf.len(), total);
-    buf.put_i32(total as i32);
+    let Some((size_field, rest)) = buf.split_at_mut_checked(4) else { return };
+    let buf = &mut &mut *rest;
     buf.put_i32(f.version.magic());
     buf.put_i32(f.body_crc);
     buf.put_i32(f.queue_id);
@@ -197,9 +203,18 @@ pub fn encode_record(mut buf: &mut [u8], f: &RecordFields<'_>) {
     for part in f.properties {
         buf.put_slice(part);
     }
+    let size = (total as i32).to_be_bytes();
     if f.crc_reserved {
-        buf.put_bytes(0, CRC32_RESERVED_LEN);
+        if let Some(split) = rest.len().checked_sub(CRC32_RESERVED_LEN) {
+            let (head, tail) = rest.split_at_mut(split);
+            let mut h = crc32fast::Hasher::new();
+            h.update(&size);
+            h.update(head);
+            put_crc32_property(tail, h.finalize() & 0x7FFF_FFFF);
+        }
     }
+    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+    size_field.copy_from_slice(&size);
 }
 
 /// [5.3.3] Fills the reserved last 20 bytes of `record` with `__CRC32#` 0x01 <10 digits, least significant
@@ -207,7 +222,10 @@ pub fn encode_record(mut buf: &mut [u8], f: &RecordFields<'_>) {
 pub fn write_crc32_property(record: &mut [u8]) {
     let Some(split) = record.len().checked_sub(CRC32_RESERVED_LEN) else { return };
     let (head, tail) = record.split_at_mut(split);
-    let mut crc = message::crc32(head) as u32;
+    put_crc32_property(tail, message::crc32(head) as u32);
+}
+
+fn put_crc32_property(tail: &mut [u8], mut crc: u32) {
     let mut t: &mut [u8] = tail;
     t.put_slice(property::CRC32.as_bytes());
     t.put_u8(1);
