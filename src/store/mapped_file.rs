@@ -219,6 +219,25 @@ impl MappedFile {
         Some(r)
     }
 
+    /// Pre-faults `[pos, pos + len)` writable (`MADV_POPULATE_WRITE`, Linux 5.14+), so that appends there take
+    /// no page fault: the kernel allocates and zeroes the page-cache pages now, on the caller's thread, instead
+    /// of inside the put lock. The bytes are not changed (zeros stay zeros; written bytes stay); the pages
+    /// become dirty, so pages pre-faulted but never written may be written back as zeros. Append-only files
+    /// only. Fails on older kernels and other systems, or when the file system cannot reserve the blocks.
+    pub fn prefault(&self, pos: usize, len: usize) -> std::io::Result<()> {
+        if self.access != Access::Append || pos.checked_add(len).map_or(true, |end| end > self.size) {
+            return Err(std::io::ErrorKind::InvalidInput.into());
+        }
+        #[cfg(target_os = "linux")]
+        {
+            self.map.advise_range(memmap2::Advice::PopulateWrite, pos, len)
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            Err(std::io::ErrorKind::Unsupported.into())
+        }
+    }
+
     /// Moves the write position to the end without writing (after an end-of-file blank record).
     pub fn mark_full(&self) {
         let _writer = self.writer.lock();

@@ -89,6 +89,7 @@ struct Services {
     flush_commit_log: Option<PeriodicService>,
     flush_consume_queue: Option<PeriodicService>,
     cleanup: Option<PeriodicService>,
+    warm_commit_log: Option<PeriodicService>,
 }
 
 /// The message store.
@@ -207,6 +208,14 @@ impl MessageStore {
         let io = |e: std::io::Error| StoreError::io("spawn store thread", e);
         let mut s = self.services.lock();
         s.reput = Some(ReputService::start(Arc::clone(&self.dispatcher)).map_err(io)?);
+        // Keeps the pages ahead of the commit-log write position faulted in (see `CommitLog::warm_ahead`).
+        let commit_log = Arc::clone(&self.commit_log);
+        s.warm_commit_log = Some(
+            PeriodicService::start("CommitLogWarmer", Duration::from_millis(5), move |stopping| {
+                while !stopping && commit_log.warm_ahead(super::commitlog::WARM_AHEAD) {}
+            })
+            .map_err(io)?,
+        );
         match c.flush_disk_type {
             FlushDiskType::AsyncFlush => {
                 s.flush_commit_log = Some(
@@ -591,6 +600,9 @@ impl MessageStore {
         let mut s = std::mem::take(&mut *self.services.lock());
         if let Some(mut c) = s.cleanup.take() {
             c.shutdown();
+        }
+        if let Some(mut w) = s.warm_commit_log.take() {
+            w.shutdown();
         }
         if let Some(svc) = self.group_commit.write().take() {
             svc.shutdown();

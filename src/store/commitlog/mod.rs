@@ -22,7 +22,7 @@ pub mod status;
 mod tests;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -41,6 +41,11 @@ use super::message::{self, socket_addr_bytes, sys_flag, MessageExtBatch, Message
 pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
+
+/// How far past the write position [`CommitLog::warm_ahead`] keeps the newest file's pages faulted in.
+pub const WARM_AHEAD: usize = 64 << 20;
+/// Bytes pre-faulted per [`CommitLog::warm_ahead`] call.
+const WARM_CHUNK: usize = 4 << 20;
 
 /// Settings the commit log needs (copied from [`MessageStoreConfig`]).
 #[derive(Debug, Clone)]
@@ -103,6 +108,10 @@ pub struct CommitLog {
     max_offset: AtomicI64,
     /// Time the current holder took the put lock, 0 when free (Java `beginTimeInLock`).
     begin_time_in_lock: AtomicI64,
+    /// Physical offset up to which the newest file is pre-faulted ([`CommitLog::warm_ahead`]).
+    warmed: AtomicI64,
+    /// Pre-faulting is not supported here (old kernel, other OS): stop trying.
+    warm_unsupported: AtomicBool,
 }
 
 impl CommitLog {
@@ -121,6 +130,8 @@ impl CommitLog {
             put: Mutex::new(PutState::default()),
             max_offset: AtomicI64::new(0),
             begin_time_in_lock: AtomicI64::new(0),
+            warmed: AtomicI64::new(0),
+            warm_unsupported: AtomicBool::new(false),
         }
     }
 
@@ -492,6 +503,42 @@ impl CommitLog {
         let wrote = file.wrote_position();
         let len = size.min(wrote.saturating_sub(pos));
         file.with_bytes(pos, len, record::pickup_store_timestamp).flatten().unwrap_or(-1)
+    }
+
+    /// Pre-faults the next chunk (up to 4 MiB) of the newest file between the write position and `ahead` bytes
+    /// past it, so appends do not take page faults inside the put lock (faulting in fresh pages of a sparse
+    /// mapping is the largest cost of an append otherwise). Java's counterpart is `warmMappedFileEnable` (off
+    /// by default: it writes zeros over the whole next file). Returns true if it did work (call again), false
+    /// when caught up or not supported. Called by the store's warmer thread.
+    pub fn warm_ahead(&self, ahead: usize) -> bool {
+        if self.warm_unsupported.load(Ordering::Relaxed) {
+            return false;
+        }
+        let Some(file) = self.queue.last() else { return false };
+        let wrote = file.wrote_position();
+        let end = wrote.saturating_add(ahead).min(file.size());
+        // offsets of an older file come out negative: start at the write position
+        let done = usize::try_from(self.warmed.load(Ordering::Acquire) - file.from_offset()).unwrap_or(0).max(wrote);
+        if done >= end {
+            return false;
+        }
+        let len = (end - done).min(WARM_CHUNK);
+        match file.prefault(done, len) {
+            Ok(()) => {
+                self.warmed.store(file.from_offset() + (done + len) as i64, Ordering::Release);
+                true
+            }
+            Err(e) => {
+                let unsupported = e.kind() == std::io::ErrorKind::Unsupported || e.raw_os_error() == Some(libc::EINVAL);
+                if unsupported {
+                    self.warm_unsupported.store(true, Ordering::Relaxed);
+                    tracing::info!(error = %e, "pre-faulting the commit log is not supported; appends take page faults");
+                } else {
+                    tracing::debug!(error = %e, "pre-faulting the commit log failed");
+                }
+                false
+            }
+        }
     }
 
     /// Flushes (see [`MappedFileQueue::flush`]).
