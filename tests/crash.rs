@@ -257,6 +257,8 @@ struct Stats {
     max_child_acks: usize,
     records_checked: usize,
     zero_length_tails: usize,
+    zero_length_index: usize,
+    full_checks: usize,
     v4_workarounds: usize,
 }
 
@@ -386,8 +388,11 @@ fn wait_dispatched(store: &MessageStore) {
     assert_eq!(store.dispatch_behind_bytes(), 0, "dispatch did not catch up");
 }
 
-/// Reopens the store and checks it against the raw scan and the acknowledgements. `fresh` are the acks
-/// since the last verification (all checked through `query_message`; older ones by sample).
+/// Reopens the store and checks it against the raw scan and the acknowledgements. `full`: every record from
+/// offset 0 and every ack through `query_message`; otherwise the records from `from` (a file start at or
+/// before the last verified end) and, of the older acks, a random sample. `fresh` (acks since the last
+/// verification) always lie in the checked window.
+#[allow(clippy::too_many_arguments)]
 fn verify(
     dir: &Path,
     expected_end: i64,
@@ -395,8 +400,10 @@ fn verify(
     acked: &BTreeMap<u64, Ack>,
     fresh: &[u64],
     rng: &mut Rng,
-    all_queries: bool,
+    full: bool,
+    from: i64,
 ) -> View {
+    let from = if full { 0 } else { from };
     let store = MessageStore::open(config(dir)).unwrap_or_else(|e| panic!("reopen failed: {e}"));
     assert_eq!(store.recovery_outcome().abnormal, abort_before, "recovery kind");
     assert_eq!(store.max_phy_offset(), expected_end, "recovered end of the commit log");
@@ -408,14 +415,19 @@ fn verify(
     let opts = ScanOptions { check_crc: true, force_verify_prop_crc: false, delay_levels: &table };
     let mut records = Vec::new();
     let mut by_seq: HashMap<u64, usize> = HashMap::new();
-    let mut off = 0i64;
+    let mut off = from;
     while off < expected_end {
         let data = store.get_commit_log_data(off).unwrap_or_else(|| panic!("no data at {off}"));
         match check_message_and_return_size(&data, &opts) {
             Scan::Message(r) => {
                 let rec = store.select_one_message_by_offset(off).unwrap();
                 let m = decode_message(&rec).unwrap();
-                let seq: u64 = m.property("KEYS").and_then(|k| k.strip_prefix("CK-")).unwrap().parse().unwrap();
+                let seq: u64 = m
+                    .property("KEYS")
+                    .and_then(|k| k.strip_prefix("CK-"))
+                    .unwrap_or_else(|| panic!("record at {off} has no key: {m:?}"))
+                    .parse()
+                    .unwrap_or_else(|e| panic!("record at {off} (window from {from}): bad key: {e}: {m:?}"));
                 assert_eq!(m.body, Bytes::from(body(seq)), "body of seq {seq} at {off}");
                 assert_eq!(m.property("TAGS"), Some(tag(seq)), "tag of seq {seq}");
                 assert_eq!(m.commit_log_offset, off);
@@ -445,13 +457,17 @@ fn verify(
     for t in TOPICS {
         for q in 0..QUEUES as i32 {
             let recs = per_queue.get(&(t.to_string(), q)).map(Vec::as_slice).unwrap_or_default();
+            // queue offset of the first record in the window (0 in a full check)
+            let first = if full { 0 } else { recs.first().map_or(store.max_offset_in_queue(t, q), |r| r.queue_offset) };
             for (i, r) in recs.iter().enumerate() {
-                assert_eq!(r.queue_offset, i as i64, "{t}/{q}: queue offsets contiguous (seq {})", r.seq);
+                assert_eq!(r.queue_offset, first + i as i64, "{t}/{q}: queue offsets contiguous (seq {})", r.seq);
             }
-            let n = recs.len() as i64;
+            let n = first + recs.len() as i64;
             assert_eq!(store.max_offset_in_queue(t, q), n, "{t}/{q}: max offset");
             if n > 0 {
                 assert_eq!(store.min_offset_in_queue(t, q), 0, "{t}/{q}: min offset");
+            }
+            if !recs.is_empty() {
                 let cq = store.consume_queues().find(t, q).unwrap();
                 for r in recs {
                     let e = cq.entry(r.queue_offset).unwrap();
@@ -459,12 +475,12 @@ fn verify(
                     assert_eq!(e.tags_code, tags_code(Some(tag(r.seq))), "{t}/{q}@{} tag", r.queue_offset);
                 }
                 // the pull path serves exactly these records, each one valid
-                let mut at = 0;
+                let mut at = first;
                 while at < n {
                     let got = store.get_message("g", t, q, at, 32, None).unwrap();
                     assert!(got.message_count() > 0, "{t}/{q}: nothing served at {at} of {n}: {:?}", got.status);
                     for (m, qo) in got.messages.iter().zip(&got.message_queue_offsets) {
-                        let r = recs[*qo as usize];
+                        let r = recs[(*qo - first) as usize];
                         assert!(matches!(check_message_and_return_size(m, &opts), Scan::Message(_)));
                         assert_eq!(decode_message(m).unwrap().commit_log_offset, r.phy, "{t}/{q}@{qo}");
                     }
@@ -478,8 +494,23 @@ fn verify(
         }
     }
 
-    // every acknowledged append is there, where it was reported
-    for a in acked.values() {
+    // every acknowledged append is there, where it was reported (older than the window: a sample, read by offset)
+    let all: Vec<&Ack> = acked.values().collect();
+    let old: Vec<&Ack> = if full {
+        Vec::new()
+    } else {
+        let old: Vec<&Ack> = all.iter().copied().filter(|a| a.phy < from).collect();
+        (0..old.len().min(50)).map(|_| old[rng.below(old.len() as u64) as usize]).collect()
+    };
+    for a in &old {
+        let m = store.look_message_by_offset(a.phy).unwrap_or_else(|| panic!("acked seq {} lost ({a:?})", a.seq));
+        assert_eq!(m.property("KEYS"), Some(key(a.seq).as_str()), "acked seq {}", a.seq);
+        assert_eq!(m.body, Bytes::from(body(a.seq)), "acked seq {}", a.seq);
+        assert_eq!((m.topic.as_str(), m.queue_id, m.queue_offset), (TOPICS[a.topic], a.queue, a.queue_offset));
+        let e = store.consume_queues().find(TOPICS[a.topic], a.queue).unwrap().entry(a.queue_offset).unwrap();
+        assert_eq!((e.phy_offset, i64::from(e.size)), (a.phy, a.size), "acked seq {}: CQ entry", a.seq);
+    }
+    for a in all.iter().filter(|a| a.phy >= from) {
         let i = *by_seq.get(&a.seq).unwrap_or_else(|| panic!("acked seq {} lost ({a:?})", a.seq));
         let r = &records[i];
         assert_eq!(
@@ -501,14 +532,11 @@ fn verify(
         let m = store.look_message_by_offset(a.phy).unwrap();
         assert_eq!(m.property("KEYS"), Some(key(a.seq).as_str()));
     };
-    if all_queries {
+    if full {
         acked.values().for_each(&mut check_query);
     } else {
         fresh.iter().for_each(|s| check_query(&acked[s]));
-        let all: Vec<&Ack> = acked.values().collect();
-        for _ in 0..all.len().min(50) {
-            check_query(all[rng.below(all.len() as u64) as usize]);
-        }
+        old.into_iter().for_each(check_query);
     }
     store.shutdown().unwrap();
     assert!(!dir.join("abort").exists(), "clean shutdown removes abort");
@@ -687,7 +715,13 @@ fn sigkill_during_sync_flush_appends() {
         let kill = KillAt { early, after: Duration::from_millis(rng.below(if early { 40 } else { 100 })) };
         let run = run_child(&root, cycle as u64 * SEQ_STRIDE, child_seed, kill);
         stats.killed_before_ready += usize::from(!run.ready);
-        stats.zero_length_tails += zero_length_tails(&root).len();
+        for p in zero_length_tails(&root) {
+            if p.starts_with(root.join("index")) {
+                stats.zero_length_index += 1;
+            } else {
+                stats.zero_length_tails += 1;
+            }
+        }
         stats.nacks += run.nacks;
         stats.max_child_acks = stats.max_child_acks.max(run.acks.len());
         for a in run.acks {
@@ -736,8 +770,13 @@ fn sigkill_during_sync_flush_appends() {
             stats.v4_workarounds += usize::from(v4_dir.is_some());
             Snapshot { name: format!("cycle {cycle}"), dir: s, v4_dir, acked: acked.clone() }
         });
-        let view = verify(&root, end, abort_before, &acked, &fresh, &mut rng, cycle + 1 == cycles);
+        // every record from 0 every 10th cycle, for the Java snapshots and at the end; else from the file
+        // before the last verified end
+        let full = cycle % 10 == 9 || snapshot.is_some() || cycle + 1 == cycles;
+        let from = (good_end - good_end % COMMIT_LOG_FILE as i64 - COMMIT_LOG_FILE as i64).max(0);
+        let view = verify(&root, end, abort_before, &acked, &fresh, &mut rng, full, from);
         stats.verified += 1;
+        stats.full_checks += usize::from(full);
         stats.records_checked += view.records.len();
         fresh.clear();
         good_end = end;
@@ -773,7 +812,8 @@ fn sigkill_during_sync_flush_appends() {
     eprintln!(
         "crash test: {} cycles ({} verified in-process, {} chained into the next child, {} killed before the \
          store was open, {} abnormal recoveries checked), {} torn tails made by the test, {} left by SIGKILL, \
-         {} acked messages all present ({} per child at most; {} record checks over all reopenings), {} NACKs, {} zero-length new files left by a kill, {} Java dumps matched \
+         {} acked messages all present ({} per child at most; {} record checks over all reopenings, {} of them \
+         full), {} NACKs, {} zero-length new commit-log / consume-queue files and {} index files left by a kill, {} Java dumps matched \
          ({} with a zero-length tail removed for 4.9.8); \
          cycles {:.1} s, total {:.1} s",
         stats.cycles,
@@ -786,8 +826,10 @@ fn sigkill_during_sync_flush_appends() {
         acked.len(),
         stats.max_child_acks,
         stats.records_checked,
+        stats.full_checks,
         stats.nacks,
         stats.zero_length_tails,
+        stats.zero_length_index,
         java_checked,
         stats.v4_workarounds,
         cycles_done.as_secs_f64(),
