@@ -265,9 +265,17 @@ async fn send_single(
     let mut edits: Vec<(&str, Option<String>)> = Vec::with_capacity(6);
     if flavor.is_v5() {
         edits.push((POP_CK, None));
-    } else if get_property(raw, property::WAIT).is_some_and(|w| w.eq_ignore_ascii_case("true")) {
-        // 4.9.8 does not store WAIT (it keeps it in memory for the flush decision). The store decides from the
-        // property string, where a missing WAIT means true, so only WAIT=false has to stay.
+        // 5.3.3 stores the region and trace switch it answers with (they then travel with retries and delays).
+        let config = broker.config();
+        edits.push((MSG_REGION, Some(config.region_id.clone())));
+        edits.push((TRACE_ON, Some(config.trace_on.to_string())));
+    } else if get_property(raw, property::WAIT).is_some_and(|w| w.eq_ignore_ascii_case("true"))
+        && !get_property(raw, property::DELAY).and_then(|d| d.parse::<i32>().ok()).is_some_and(|level| level > 0)
+        && !get_property(raw, TRAN_MSG).is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        // 4.9.8 does not store WAIT for a plain send (it keeps it in memory for the flush decision); delayed and
+        // half messages keep it. The store decides from the property string, where a missing WAIT means true,
+        // so only WAIT=false has to stay.
         edits.push((property::WAIT, None));
     }
 
@@ -383,11 +391,16 @@ async fn send_batch(
     let format = broker.store().config().properties_format();
     // The store appends these to every inner message's own properties. Java also appends the batch's own
     // UNIQ_KEY, which then hides each message's (apache/rocketmq#9416): leave it out.
-    let edits = [
+    let mut edits = vec![
         (property::UNIQ_KEY, None),
         (POP_CK, None),
         (property::CLUSTER, Some(broker.config().broker_cluster_name.clone())),
     ];
+    if broker.flavor().is_v5() {
+        let config = broker.config();
+        edits.push((MSG_REGION, Some(config.region_id.clone())));
+        edits.push((TRACE_ON, Some(config.trace_on.to_string())));
+    }
     let batch = MessageExtBatch {
         topic,
         queue_id,
