@@ -441,8 +441,9 @@ final class ConsumerFlows {
         Received rec = new Received();
         DefaultMQPushConsumer c = Clients.push(r, group, "RT", topic, "*", FIRST);
         c.setMaxReconsumeTimes(3);
-        // %RETRY%<group> only gets a route once the broker saw the group's heartbeat; the client would pick it up
-        // at its next 30 s route poll, which is what the first redelivery would wait for
+        // %RETRY%<group> is created (and routed) at the group's first heartbeat, i.e. after the start-up rebalance
+        // found no route for it; the consumer would only pull it after its next periodic rebalance (20 s). A 1 s
+        // route poll plus a rebalance nudge once the route is known keeps the first redelivery at its level.
         c.setPollNameServerInterval(1000);
         MessageListenerConcurrently record = rec.listener("RT");
         c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
@@ -450,6 +451,14 @@ final class ConsumerFlows {
             return ConsumeConcurrentlyStatus.RECONSUME_LATER;
         });
         c.start();
+        String retryTopic = "%RETRY%" + group;
+        r.check(Flows.await(10_000, () -> {
+            if (!Clients.owned(c, retryTopic).isEmpty()) {
+                return true;
+            }
+            c.getDefaultMQPushConsumerImpl().getmQClientFactory().rebalanceImmediately();
+            return false;
+        }), "the consumer pulls " + retryTopic);
         boolean four = Flows.await(40_000, () -> keys.stream().allMatch(k -> rec.of(d -> d.key().equals(k)).size() >= 4));
         r.check(four, "each message delivered 4 times (original + maxReconsumeTimes 3)");
         Map<String, String> reconsume = new TreeMap<>();
