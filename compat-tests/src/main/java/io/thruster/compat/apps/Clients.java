@@ -219,6 +219,42 @@ final class Clients {
         }
     }
 
+    /** QUERY_CONSUMER_OFFSET (14) request header, field names as the client sends them. */
+    public static final class QueryOffsetHeader implements org.apache.rocketmq.remoting.CommandCustomHeader {
+        public String consumerGroup;
+        public String topic;
+        public Integer queueId;
+
+        @Override
+        public void checkFields() {
+        }
+    }
+
+    /**
+     * The group's committed offset of a queue as the broker answers QUERY_CONSUMER_OFFSET, sent through the
+     * producer's remoting client (a pull consumer of the group would join the group and trigger a rebalance);
+     * null when the broker answers anything but SUCCESS. The producer must know the broker's address.
+     */
+    static Long committedOffset(DefaultMQProducer p, String brokerName, String group, String topic, int queueId)
+        throws Exception {
+        var factory = p.getDefaultMQProducerImpl().getMqClientFactory();
+        String addr = factory.findBrokerAddressInPublish(brokerName);
+        if (addr == null) {
+            factory.updateTopicRouteInfoFromNameServer(topic);
+            addr = factory.findBrokerAddressInPublish(brokerName);
+        }
+        QueryOffsetHeader h = new QueryOffsetHeader();
+        h.consumerGroup = group;
+        h.topic = topic;
+        h.queueId = queueId;
+        var req = org.apache.rocketmq.remoting.protocol.RemotingCommand.createRequestCommand(14, h);
+        var resp = factory.getMQClientAPIImpl().getRemotingClient().invokeSync(addr, req, 5000);
+        if (resp.getCode() != 0 || resp.getExtFields() == null || resp.getExtFields().get("offset") == null) {
+            return null;
+        }
+        return Long.parseLong(resp.getExtFields().get("offset"));
+    }
+
     /** Sorted list rendering for facts. */
     static String sorted(java.util.Collection<?> c) {
         return c.stream().map(String::valueOf).sorted().collect(Collectors.joining(","));

@@ -155,7 +155,16 @@ class BrokerFlowsTest {
                 });
             }
             Parallel.all(tasks);
-            return new Outcome(label, v, dir, reports, drivers, qs[0], (System.nanoTime() - t0) / 1_000_000);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            StringBuilder sum = new StringBuilder("[compat] flows " + label + ": " + ms + " ms;");
+            reports.forEach((c, r) -> sum.append(" client ").append(c).append(" ")
+                .append(r.flows().values().stream().filter(FlowReport.Flow::ok).count()).append("/")
+                .append(selectedFlows().size()).append(" flows ok;"));
+            if (qs[0] != null) {
+                sum.append(" quick-start ").append(qs[0].problems().isEmpty() ? "ok " : "FAILED ").append(qs[0].infos());
+            }
+            System.out.println(sum);
+            return new Outcome(label, v, dir, reports, drivers, qs[0], ms);
         } finally {
             // broker first (it unregisters), then the NameServer
             Reaper.submit(label, () -> servers.forEach(Server::close));

@@ -149,6 +149,8 @@ class HandOverTest {
                 }
             }
             infos.put("total", (System.nanoTime() - t0) / 1_000_000 + " ms");
+            System.out.println("[compat] hand-over " + label + ": " + infos + ", " + facts.values().stream()
+                .filter(x -> x.equals("found")).count() + " mqadmin lookups found, problems: " + problems.size());
             return new Outcome(label, dir, produce, consume, facts, infos, problems);
         } finally {
             if (admin != null) {
