@@ -130,7 +130,12 @@ class HandOverTest {
                 boolean found = java.util.regex.Pattern.compile("(?m)^\\S+\\s+" + qo[0] + "\\s+" + qo[1] + "\\s*$")
                     .matcher(r.stdout()).find() || r.stdout().contains(f[0]);
                 facts.put("queryMsgByKey " + key, found ? "found" : "not found");
-                facts.put("queryMsgByKey " + key + " lists the sent msgId", Boolean.toString(r.stdout().contains(f[0])));
+                // Not compared for the batch message: the Java brokers show the batch's UNIQ_KEY there
+                // (apache/rocketmq#9416), Thruster the message's own id (a deliberate deviation, FINDINGS.md).
+                if (!key.startsWith("ho-batch")) {
+                    facts.put("queryMsgByKey " + key + " lists the sent msgId",
+                        Boolean.toString(r.stdout().contains(f[0])));
+                }
                 if (!found) {
                     problems.add("mqadmin queryMsgByKey -k " + key + " lists neither queue " + qo[0] + " offset "
                         + qo[1] + " nor " + f[0] + ":\n" + r);
