@@ -53,8 +53,8 @@ public final class ThrusterBroker implements Server {
     /** {@code thruster standalone}: NameServer on 9876 (must be free) and the broker on {@code port}. */
     public static ThrusterBroker standalone(Path dir, String brokerName, int port, RmqVersion flavor,
         Map<String, String> extraConf) {
-        // the standalone of a previous scenario may still be stopping in the background
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        // the standalone of a previous scenario may still be stopping in the background (or another suite's run)
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!free(STANDALONE_NAMESRV_PORT) && System.nanoTime() < deadline) {
             ManagedProcess.sleep(200);
         }
