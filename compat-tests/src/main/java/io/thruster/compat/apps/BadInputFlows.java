@@ -140,8 +140,16 @@ final class BadInputFlows {
 
         // pulls
         DefaultMQPullConsumer c = Clients.pullConsumer(r, "cg_" + Flows.name("bad"));
+        MessageQueue q1 = new MessageQueue(topic, brokerName, 1);
+        Flows.await(5_000, () -> {
+            try {
+                return c.maxOffset(q1) > 0; // consume queues are built asynchronously
+            } catch (Exception e) {
+                return false;
+            }
+        });
         // learns the broker address; queue 1 holds at least the raw message sent above
-        PullResult first = c.pull(new MessageQueue(topic, brokerName, 1), "*", 0, 1);
+        PullResult first = c.pull(q1, "*", 0, 1);
         r.fact("pull.known", first.getPullStatus());
         expectFailure(r, "pull.unknownTopic",
             () -> c.pull(new MessageQueue(Flows.name("NoSuchTopic"), brokerName, 0), "*", 0, 32));

@@ -369,6 +369,15 @@ final class ConsumerFlows {
         List<MessageQueue> mqs = new ArrayList<>(c.fetchSubscribeMessageQueues(topic));
         mqs.sort((x, y) -> Integer.compare(x.getQueueId(), y.getQueueId()));
         r.fact("queues", mqs.size());
+        // SEND_OK does not mean pullable: consume queues are built asynchronously (the Java 5.3.3 broker once
+        // answered max=1 to a pull right after 3 sync sends to that queue)
+        r.check(Flows.await(5_000, () -> mqs.stream().allMatch(q -> {
+            try {
+                return c.maxOffset(q) == 3;
+            } catch (Exception e) {
+                return false;
+            }
+        })), "every queue's max offset reaches 3");
         boolean bodiesOk = true;
         for (MessageQueue q : mqs) {
             String qn = "q" + q.getQueueId();
