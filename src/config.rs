@@ -97,6 +97,59 @@ pub fn read_properties_file(path: &std::path::Path) -> std::io::Result<Vec<(Stri
     Ok(parse_properties(&text))
 }
 
+/// A value type of a config field, converted like `MixAll.properties2Object` (parse; a value that does not
+/// parse leaves the field unchanged) and `Object.toString()` (show; `None` is a null field, not listed).
+pub(crate) trait ConfigValue: Sized {
+    fn parse(s: &str) -> Option<Self>;
+    fn show(&self) -> Option<String>;
+}
+
+macro_rules! parsed_value {
+    ($($t:ty),*) => {$(
+        impl ConfigValue for $t {
+            fn parse(s: &str) -> Option<Self> {
+                s.parse().ok()
+            }
+            fn show(&self) -> Option<String> {
+                Some(self.to_string())
+            }
+        }
+    )*};
+}
+parsed_value!(i32, i64);
+
+impl ConfigValue for bool {
+    fn parse(s: &str) -> Option<Self> {
+        Some(s.eq_ignore_ascii_case("true"))
+    }
+    fn show(&self) -> Option<String> {
+        Some(self.to_string())
+    }
+}
+
+/// Java's `String.trim()`: strips every character up to and including `' '`.
+pub(crate) fn java_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c <= ' ')
+}
+
+impl ConfigValue for String {
+    fn parse(s: &str) -> Option<Self> {
+        Some(java_trim(s).to_owned())
+    }
+    fn show(&self) -> Option<String> {
+        Some(self.clone())
+    }
+}
+
+impl ConfigValue for Option<String> {
+    fn parse(s: &str) -> Option<Self> {
+        Some(Some(java_trim(s).to_owned()))
+    }
+    fn show(&self) -> Option<String> {
+        self.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

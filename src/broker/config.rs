@@ -26,57 +26,7 @@ use crate::protocol::route::perm;
 
 pub use crate::store::config::{BrokerRole, FlushDiskType};
 
-/// A value type of a config field, converted like `MixAll.properties2Object` / `Object.toString()`.
-trait ConfigValue: Sized {
-    fn parse(s: &str) -> Option<Self>;
-    fn show(&self) -> Option<String>;
-}
-
-macro_rules! parsed_value {
-    ($($t:ty),*) => {$(
-        impl ConfigValue for $t {
-            fn parse(s: &str) -> Option<Self> {
-                s.parse().ok()
-            }
-            fn show(&self) -> Option<String> {
-                Some(self.to_string())
-            }
-        }
-    )*};
-}
-parsed_value!(i32, i64);
-
-impl ConfigValue for bool {
-    fn parse(s: &str) -> Option<Self> {
-        Some(s.eq_ignore_ascii_case("true"))
-    }
-    fn show(&self) -> Option<String> {
-        Some(self.to_string())
-    }
-}
-
-/// Java's `String.trim()`: strips every character up to and including `' '`.
-fn java_trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c <= ' ')
-}
-
-impl ConfigValue for String {
-    fn parse(s: &str) -> Option<Self> {
-        Some(java_trim(s).to_owned())
-    }
-    fn show(&self) -> Option<String> {
-        Some(self.clone())
-    }
-}
-
-impl ConfigValue for Option<String> {
-    fn parse(s: &str) -> Option<Self> {
-        Some(Some(java_trim(s).to_owned()))
-    }
-    fn show(&self) -> Option<String> {
-        self.clone()
-    }
-}
+use crate::config::{java_trim, ConfigValue};
 
 impl ConfigValue for BrokerRole {
     fn parse(s: &str) -> Option<Self> {

@@ -15,61 +15,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
-/// A value type of a config field, converted like `MixAll.properties2Object` / `Object.toString()`.
-trait ConfigValue: Sized {
-    fn parse(s: &str) -> Option<Self>;
-    fn show(&self) -> Option<String>;
-}
-
-impl ConfigValue for i32 {
-    fn parse(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-    fn show(&self) -> Option<String> {
-        Some(self.to_string())
-    }
-}
-
-impl ConfigValue for i64 {
-    fn parse(s: &str) -> Option<Self> {
-        s.parse().ok()
-    }
-    fn show(&self) -> Option<String> {
-        Some(self.to_string())
-    }
-}
-
-impl ConfigValue for bool {
-    fn parse(s: &str) -> Option<Self> {
-        Some(s.eq_ignore_ascii_case("true"))
-    }
-    fn show(&self) -> Option<String> {
-        Some(self.to_string())
-    }
-}
-
-/// Java's `String.trim()`: strips every character up to and including `' '`.
-fn java_trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c <= ' ')
-}
-
-impl ConfigValue for String {
-    fn parse(s: &str) -> Option<Self> {
-        Some(java_trim(s).to_owned())
-    }
-    fn show(&self) -> Option<String> {
-        Some(self.clone())
-    }
-}
-
-impl ConfigValue for Option<String> {
-    fn parse(s: &str) -> Option<Self> {
-        Some(Some(java_trim(s).to_owned()))
-    }
-    fn show(&self) -> Option<String> {
-        self.clone()
-    }
-}
+use crate::config::ConfigValue;
 
 fn home_dir() -> String {
     std::env::var("HOME").unwrap_or_else(|_| ".".to_owned())
