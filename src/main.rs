@@ -27,7 +27,7 @@ enum Command {
     /// Run a broker (like `bin/mqbroker`), on ports 10911 and 10909 by default.
     Broker(BrokerArgs),
     /// Run a NameServer (port 9876) and a broker (10911) in one process, the broker registered with it.
-    Standalone(BrokerArgs),
+    Standalone(StandaloneArgs),
 }
 
 /// The flags of Java's `NamesrvStartup`.
@@ -65,6 +65,17 @@ struct BrokerArgs {
     /// Name server address list, e.g. `192.168.0.1:9876;192.168.0.2:9876` (overrides the file).
     #[arg(short = 'n', long = "namesrvAddr", env = "NAMESRV_ADDR", value_name = "ADDRS")]
     namesrv_addr: Option<String>,
+}
+
+/// `standalone`: the broker's flags plus where the embedded NameServer listens.
+#[derive(Debug, clap::Args)]
+struct StandaloneArgs {
+    #[command(flatten)]
+    broker: BrokerArgs,
+
+    /// Port of the embedded NameServer (Java's default 9876).
+    #[arg(long = "namesrv-port", value_name = "PORT")]
+    namesrv_port: Option<u16>,
 }
 
 fn main() -> ExitCode {
@@ -191,11 +202,15 @@ async fn run_broker(args: BrokerArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// NameServer (Java defaults, port 9876) + broker (`-c`, port 10911) in one process; `-n` is ignored, the
+/// NameServer (Java defaults, port 9876 unless `--namesrv-port`) + broker (`-c`, port 10911) in one process; `-n` is ignored, the
 /// broker registers with the embedded NameServer. At shutdown the broker stops (and unregisters) first.
-async fn run_standalone(args: BrokerArgs) -> anyhow::Result<()> {
-    let namesrv_config = NamesrvConfig::default();
+async fn run_standalone(args: StandaloneArgs) -> anyhow::Result<()> {
+    let mut namesrv_config = NamesrvConfig::default();
+    if let Some(port) = args.namesrv_port {
+        namesrv_config.listen_port = i32::from(port);
+    }
     let namesrv_port = namesrv_config.listen_port;
+    let args = args.broker;
     if args.namesrv_addr.is_some() {
         tracing::info!("standalone: -n/NAMESRV_ADDR ignored, the broker registers with the embedded name server");
     }
