@@ -42,7 +42,7 @@ import org.apache.rocketmq.common.message.MessageExt;
 public final class OpenLoop {
     private static final String USAGE = "-n NAMESRV -t TOPIC [-s SIZE=1024] --rate MSGS_PER_SEC --duration SEC "
         + "[--warmup SEC=5] [-g CONSUMER_GROUP=bench_cg_<pid>] --out FILE.json [--serialize json|rocketmq] "
-        + "[--no-consume] [--drain SEC=5]";
+        + "[--no-consume] [--drain SEC=5] [--sender async|sync] [--senders N=32]";
 
     private static final byte KIND_DATA = 0;
     private static final byte KIND_PROBE = 1;
@@ -65,7 +65,8 @@ public final class OpenLoop {
 
     public static void main(String[] argv) throws Exception {
         Args a = Args.parse("OpenLoop", argv,
-            List.of("-n", "-t", "-s", "--rate", "--duration", "--warmup", "-g", "--out", "--serialize", "--drain"),
+            List.of("-n", "-t", "-s", "--rate", "--duration", "--warmup", "-g", "--out", "--serialize", "--drain",
+                "--sender", "--senders"),
             List.of("--no-consume"), USAGE);
         Common.applySerialize(a.str("--serialize", "json"));
         new OpenLoop().run(a);
@@ -85,6 +86,11 @@ public final class OpenLoop {
         String group = a.str("-g", "bench_cg_" + pid);
         Path out = Path.of(a.required("--out"));
         boolean consume = !a.flag("--no-consume");
+        String sender = a.str("--sender", "async");
+        int senders = a.integer("--senders", 32);
+        if (!sender.equals("async") && !sender.equals("sync")) {
+            throw new IllegalArgumentException("--sender must be async or sync");
+        }
         if (size < 17) {
             throw new IllegalArgumentException("-s must be at least 17 (the body carries a 17-byte header)");
         }
@@ -111,6 +117,7 @@ public final class OpenLoop {
         measureFrom = t0 + warmupCount * period;
         long measuredSent = 0;
         long maxLagNanos = 0;
+        SyncSenders pool = sender.equals("sync") ? new SyncSenders(producer, senders) : null;
         for (long i = 0; i < total; i++) {
             long due = t0 + i * period;
             waitUntil(due);
@@ -119,7 +126,13 @@ public final class OpenLoop {
                 measuredSent++;
                 maxLagNanos = Math.max(maxLagNanos, lag);
             }
-            send(producer, message(topic, filler, due, KIND_DATA), due);
+            Message msg = message(topic, filler, due, KIND_DATA);
+            if (pool != null) {
+                inFlight.incrementAndGet();
+                pool.queue.add(new Due(msg, due));
+            } else {
+                send(producer, msg, due);
+            }
         }
         long issueEnd = System.nanoTime();
 
@@ -133,6 +146,9 @@ public final class OpenLoop {
             Thread.sleep(5);
         }
         long outstanding = inFlight.get();
+        if (pool != null) {
+            pool.stop();
+        }
         producer.shutdown();
         if (consumer != null) {
             consumer.shutdown();
@@ -147,6 +163,7 @@ public final class OpenLoop {
         j.field("tool", "OpenLoop");
         j.field("namesrv", namesrv).field("topic", topic).field("size", size);
         j.field("serialize", a.str("--serialize", "json").toLowerCase(Locale.ROOT));
+        j.field("sender", sender.equals("sync") ? "sync x" + senders : "async");
         j.field("offered_rate", rate).field("warmup_s", warmup).field("duration_s", duration);
         j.field("send_issue_rate", issueRate);
         j.field("achieved_rate", ackRate);
@@ -200,6 +217,78 @@ public final class OpenLoop {
         }
     }
 
+    /** A message and its intended send time, queued for the sync sender pool. */
+    private record Due(Message msg, long intended) {
+    }
+
+    /**
+     * {@code --sender sync}: N threads take due messages from an unbounded queue and send them synchronously;
+     * latency is still measured from the intended time, so queueing in front of a busy pool counts.
+     */
+    private final class SyncSenders {
+        final java.util.concurrent.LinkedBlockingQueue<Due> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Thread[] threads;
+        private volatile boolean stopped;
+
+        SyncSenders(DefaultMQProducer producer, int n) {
+            threads = new Thread[n];
+            for (int i = 0; i < n; i++) {
+                threads[i] = new Thread(() -> loop(producer), "bench-sender-" + i);
+                threads[i].setDaemon(true);
+                threads[i].start();
+            }
+        }
+
+        private void loop(DefaultMQProducer producer) {
+            while (!stopped) {
+                Due d;
+                try {
+                    d = queue.poll(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (d == null) {
+                    continue;
+                }
+                boolean measured = d.intended >= measureFrom;
+                try {
+                    SendResult r = producer.send(d.msg);
+                    onResult(r, measured, d.intended);
+                } catch (Exception e) {
+                    onFailure(e, measured);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            }
+        }
+
+        void stop() {
+            stopped = true;
+        }
+    }
+
+    private void onResult(SendResult r, boolean measured, long intended) {
+        long now = System.nanoTime();
+        if (!measured) {
+            return;
+        }
+        if (r.getSendStatus() == SendStatus.SEND_OK) {
+            ok.incrementAndGet();
+            Stats.record(sendHist, (now - intended) / 1000);
+            lastAckNanos.accumulateAndGet(now, Math::max);
+        } else {
+            failed.incrementAndGet();
+            error("status " + r.getSendStatus());
+        }
+    }
+
+    private void onFailure(Throwable e, boolean measured) {
+        if (measured) {
+            failed.incrementAndGet();
+            error(e);
+        }
+    }
+
     private void send(DefaultMQProducer producer, Message msg, long intended) {
         boolean measured = intended >= measureFrom;
         inFlight.incrementAndGet();
@@ -207,36 +296,19 @@ public final class OpenLoop {
             producer.send(msg, new SendCallback() {
                 @Override
                 public void onSuccess(SendResult r) {
-                    long now = System.nanoTime();
+                    onResult(r, measured, intended);
                     inFlight.decrementAndGet();
-                    if (!measured) {
-                        return;
-                    }
-                    if (r.getSendStatus() == SendStatus.SEND_OK) {
-                        ok.incrementAndGet();
-                        Stats.record(sendHist, (now - intended) / 1000);
-                        lastAckNanos.accumulateAndGet(now, Math::max);
-                    } else {
-                        failed.incrementAndGet();
-                        error("status " + r.getSendStatus());
-                    }
                 }
 
                 @Override
                 public void onException(Throwable e) {
+                    onFailure(e, measured);
                     inFlight.decrementAndGet();
-                    if (measured) {
-                        failed.incrementAndGet();
-                        error(e);
-                    }
                 }
             });
         } catch (Exception e) {
+            onFailure(e, measured);
             inFlight.decrementAndGet();
-            if (measured) {
-                failed.incrementAndGet();
-                error(e);
-            }
         }
     }
 
