@@ -31,6 +31,11 @@
 //! connection each), until the duration is over or every queue is drained.
 //!
 //! The result is one line of JSON on stdout; progress goes to stderr once a second. MB are 10^6 body bytes.
+//!
+//! Runtime: `--threads 2` (default) is a two-worker multi-thread runtime, `--threads 1` a `current_thread` one.
+//! On a 2-core box shared with the broker the two did not differ measurably: the generator spends about 6 µs
+//! of CPU per 128 B message (≈ 0.3 core at 50 k msgs/s), the broker is the limit. Requests leave through
+//! [`RemotingClient`], whose writer puts every request queued on a connection into one write.
 #![allow(clippy::unwrap_used)]
 
 use std::net::{IpAddr, Ipv4Addr};
