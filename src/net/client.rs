@@ -174,6 +174,17 @@ impl Drop for RemotingClient {
     }
 }
 
+/// The writer appends queued requests to one buffer up to about this many bytes before writing it.
+const COALESCE_BYTES: usize = 64 * 1024;
+
+/// Appends `cmd`'s frame to `buf`; a command that cannot be encoded (too large) is logged and dropped, its
+/// caller then times out as in Java.
+fn encode_request(cmd: &RemotingCommand, buf: &mut BytesMut) {
+    if let Err(e) = frame::encode(cmd, buf) {
+        tracing::error!(code = cmd.code, "cannot encode request: {e}");
+    }
+}
+
 fn spawn_connection(stream: TcpStream) -> ClientConn {
     let (read_half, mut write_half) = stream.into_split();
     let (tx, mut rx) = mpsc::channel::<RemotingCommand>(1024);
@@ -220,12 +231,22 @@ fn spawn_connection(stream: TcpStream) -> ClientConn {
                 },
             };
             buf.clear();
-            if let Err(e) = frame::encode(&cmd, &mut buf) {
-                tracing::error!(code = cmd.code, "cannot encode request: {e}");
+            encode_request(&cmd, &mut buf);
+            // Pipelined requests already queued go out in the same write (one syscall for many frames).
+            while buf.len() < COALESCE_BYTES {
+                match rx.try_recv() {
+                    Ok(cmd) => encode_request(&cmd, &mut buf),
+                    Err(_) => break,
+                }
+            }
+            if buf.is_empty() {
                 continue;
             }
             if write_half.write_all(&buf).await.is_err() {
                 break;
+            }
+            if buf.capacity() > 4 * COALESCE_BYTES {
+                buf = BytesMut::with_capacity(4096);
             }
         }
         writer_closed.cancel();
@@ -233,4 +254,56 @@ fn spawn_connection(stream: TcpStream) -> ClientConn {
     });
 
     ClientConn { tx, pending, closed }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use futures::SinkExt;
+    use tokio::net::TcpListener;
+    use tokio_util::codec::Framed;
+
+    use super::*;
+    use crate::remoting::SerializeType;
+
+    /// A peer that answers every request with its code as the response code and its serialize type in the remark.
+    async fn echo_server() -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        tokio::spawn(async move {
+            let (stream, _) = listener.accept().await.unwrap();
+            let mut framed = Framed::new(stream, RemotingCodec);
+            while let Some(Ok(req)) = framed.next().await {
+                let resp = req.response(req.code).with_remark(req.serialize_type.name());
+                framed.send(resp).await.unwrap();
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn pipelined_requests_are_all_answered_in_their_serialize_type() {
+        let addr = echo_server().await;
+        let client = Arc::new(RemotingClient::new());
+        // One connection first (concurrent first calls would each dial), then 500 calls pipelined on it.
+        client.invoke(&addr, RemotingCommand::request(1), Duration::from_secs(5)).await.unwrap();
+        let mut calls = futures::stream::FuturesUnordered::new();
+        for i in 0..500 {
+            let client = client.clone();
+            let addr = addr.clone();
+            calls.push(async move {
+                let mut req = RemotingCommand::request(1000 + i).with_body(vec![7u8; 100 + i as usize * 10]);
+                req.serialize_type = if i % 2 == 0 { SerializeType::RocketMq } else { SerializeType::Json };
+                let expected = req.serialize_type.name();
+                let resp = client.invoke(&addr, req, Duration::from_secs(5)).await.unwrap();
+                assert_eq!(resp.code, 1000 + i);
+                assert_eq!(resp.remark.as_deref(), Some(expected));
+            });
+        }
+        let mut answered = 0;
+        while calls.next().await.is_some() {
+            answered += 1;
+        }
+        assert_eq!(answered, 500);
+    }
 }
