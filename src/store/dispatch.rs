@@ -7,8 +7,10 @@
 //!  each valid record: CQ entry (NOT/COMMIT only) -> index keys -> hook(topic, queue, cq offset + 1)
 //! ```
 //!
-//! [`Dispatcher`] is the logic (also used synchronously by recovery and shutdown); [`ReputService`] runs it on
-//! a background thread owned by the store and stopped on drop.
+//! [`Dispatcher`] is the logic (also used synchronously by recovery and shutdown). A put dispatches its own
+//! record on the putting thread ([`Dispatcher::on_put`]) unless another thread is dispatching; the
+//! [`ReputService`] thread (owned by the store, stopped on drop) takes what a flush makes dispatchable under
+//! SYNC_FLUSH and anything a racing put left behind (within its 10 ms wait).
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
@@ -44,6 +46,8 @@ pub struct Dispatcher {
     wake: Mutex<bool>,
     wake_cv: Condvar,
     sleeping: AtomicBool,
+    /// Held while dispatching: by the reput thread, or by a putter dispatching its own message inline.
+    dispatching: Mutex<()>,
 }
 
 impl std::fmt::Debug for Dispatcher {
@@ -78,6 +82,7 @@ impl Dispatcher {
             wake: Mutex::new(false),
             wake_cv: Condvar::new(),
             sleeping: AtomicBool::new(false),
+            dispatching: Mutex::new(()),
         }
     }
 
@@ -115,6 +120,33 @@ impl Dispatcher {
         (self.bound() - self.reput_from()).max(0)
     }
 
+    /// After a put: dispatches at once on the caller's thread when the new record is already within the bound
+    /// (no thread hand-off per message: one fewer context switch, and consumers see it sooner); otherwise (a
+    /// flush must move the bound first) leaves it to the reput thread.
+    pub fn on_put(&self) {
+        if self.bounded_by_flush {
+            self.wakeup();
+        } else {
+            self.try_dispatch();
+        }
+    }
+
+    /// Dispatches what is available unless another thread is dispatching (that one then also takes what was
+    /// published before it re-checks). Never blocks.
+    pub fn try_dispatch(&self) {
+        // Pairs with the fence after the unlock below: either the holder sees our published bound after its
+        // unlock, or our try_lock sees the lock free.
+        std::sync::atomic::fence(Ordering::SeqCst);
+        while let Some(guard) = self.dispatching.try_lock() {
+            self.dispatch_unlocked();
+            drop(guard);
+            std::sync::atomic::fence(Ordering::SeqCst);
+            if self.behind() == 0 {
+                return;
+            }
+        }
+    }
+
     /// Wakes the background thread (called after puts and flushes, once the new bound is published).
     pub fn wakeup(&self) {
         // Pairs with the fence in `wait`: either the sleeper sees the new bound, or we see it sleeping.
@@ -139,6 +171,12 @@ impl Dispatcher {
 
     /// Dispatches everything currently readable up to the bound; returns the number of messages dispatched.
     pub fn dispatch_available(&self) -> usize {
+        let _guard = self.dispatching.lock();
+        self.dispatch_unlocked()
+    }
+
+    /// [`dispatch_available`](Self::dispatch_available) with `dispatching` held by the caller.
+    fn dispatch_unlocked(&self) -> usize {
         let opts = ScanOptions { check_crc: false, force_verify_prop_crc: false, delay_levels: &self.delay_levels };
         let mut count = 0;
         loop {
@@ -277,7 +315,7 @@ impl ReputService {
                     stuck = true;
                 } else {
                     stuck = false;
-                    // Puts and flushes wake us; the timeout only bounds a missed wake-up.
+                    // Flushes (SYNC_FLUSH) wake us; puts dispatch inline; the timeout bounds a missed one.
                     d.wait(Duration::from_millis(10));
                 }
             }

@@ -362,7 +362,7 @@ impl MessageStore {
     }
 
     fn after_put(&self, result: PutMessageResult, wait: bool) -> PutMessageHandle {
-        self.dispatcher.wakeup();
+        self.dispatcher.on_put();
         let Some(end) = result.append.as_ref().filter(|_| result.is_ok()).map(|a| a.end_offset()) else {
             return PutMessageHandle::ready(result);
         };
