@@ -373,6 +373,7 @@ async fn run_send(args: SendArgs) -> Result<String, String> {
     first_send(&broker, &template, timeout).await?;
 
     let start = Instant::now();
+    let start_epoch_ms = epoch_ms();
     let (window_start, window_end, budget) = match args.total_bytes {
         Some(total) => (start, None, Some(AtomicI64::new(total.div_ceil(args.size.max(1) as u64) as i64))),
         None => {
@@ -412,6 +413,9 @@ async fn run_send(args: SendArgs) -> Result<String, String> {
         (None, Some(end)) => end.duration_since(window_start).as_secs_f64(),
         _ => finished.duration_since(start).as_secs_f64(),
     };
+    // wall-clock bounds of the counted window, so a caller can attribute broker CPU samples to it
+    let measure_start_epoch_ms = start_epoch_ms + window_start.duration_since(start).as_millis() as u64;
+    let measure_end_epoch_ms = measure_start_epoch_ms + (seconds * 1000.0) as u64;
     let sent = state.sent.load(Ordering::Relaxed);
     let not_ok = state.not_ok.load(Ordering::Relaxed);
     let failed = state.failed.load(Ordering::Relaxed);
@@ -427,6 +431,8 @@ async fn run_send(args: SendArgs) -> Result<String, String> {
         "inflight": args.inflight,
         "threads": args.common.threads,
         "seconds": round3(seconds),
+        "measure_start_epoch_ms": measure_start_epoch_ms,
+        "measure_end_epoch_ms": measure_end_epoch_ms,
         "sent": sent,
         "not_ok": not_ok,
         "failed": failed,
@@ -681,6 +687,11 @@ fn new_histogram() -> Histogram<u64> {
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+/// Milliseconds since the Unix epoch (0 if the clock is before it).
+fn epoch_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
 #[cfg(test)]

@@ -200,16 +200,22 @@ async fn serve_connection<H: RequestHandler>(stream: TcpStream, peer: SocketAddr
     let in_flight = Arc::new(Semaphore::new(MAX_IN_FLIGHT as usize));
     let mut frames = FramedRead::new(read_half, RemotingCodec);
 
+    // One timer, shutdown and close future for the connection's life (not one per frame).
+    let idle = tokio::time::sleep(IDLE_TIMEOUT);
+    let stopping = shutdown.wait();
+    let closed = conn.inner.closed.cancelled();
+    tokio::pin!(idle, stopping, closed);
     loop {
-        let idle_left = IDLE_TIMEOUT.saturating_sub(conn.idle_for());
         let next = tokio::select! {
-            _ = shutdown.wait() => break,
-            _ = conn.inner.closed.cancelled() => break,
-            _ = tokio::time::sleep(idle_left) => {
+            _ = &mut stopping => break,
+            _ = &mut closed => break,
+            _ = &mut idle => {
                 if conn.idle_for() >= IDLE_TIMEOUT {
                     tracing::info!(conn = conn.id(), %peer, "closing idle connection");
                     break;
                 }
+                let left = IDLE_TIMEOUT.saturating_sub(conn.idle_for());
+                idle.as_mut().reset(tokio::time::Instant::now() + left);
                 continue;
             }
             next = frames.next() => next,
@@ -232,10 +238,16 @@ async fn serve_connection<H: RequestHandler>(stream: TcpStream, peer: SocketAddr
         let Ok(permit) = in_flight.clone().acquire_owned().await else { break };
         let handler = handler.clone();
         let conn2 = conn.clone();
-        tokio::spawn(async move {
+        let mut task = Box::pin(async move {
             let _permit = permit;
             dispatch(&*handler, &conn2, cmd).await;
         });
+        // Most requests (a send under ASYNC_FLUSH, an offset query) complete in their first poll: run them here,
+        // so the answers of all the requests of one read queue up and leave in one write; only those that
+        // wait (long polling, SYNC_FLUSH, a full write queue) become tasks of their own.
+        if futures::poll!(task.as_mut()).is_pending() {
+            tokio::spawn(task);
+        }
     }
 
     // Let requests already taken finish and be answered, then close.

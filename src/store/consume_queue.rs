@@ -175,7 +175,9 @@ impl ConsumeQueue {
     pub fn put_message_position_info(&self, offset: i64, size: i32, tags_code: i64, cq_offset: i64) -> Result<bool> {
         let _w = self.write.lock();
         if offset + i64::from(size) <= self.max_physic_offset.load(Ordering::Acquire) {
-            tracing::warn!(topic = %self.topic, queue = self.queue_id, offset, "Maybe try to build consume queue repeatedly");
+            // Java warns per record; abnormal recovery re-dispatches up to a whole file of them, and a line per
+            // record made recovery several times slower, so this is debug.
+            tracing::debug!(topic = %self.topic, queue = self.queue_id, offset, "Maybe try to build consume queue repeatedly");
             return Ok(true);
         }
         let expect = cq_offset * UNIT;
@@ -193,7 +195,7 @@ impl ConsumeQueue {
         if cq_offset != 0 {
             let current = mf.from_offset() + mf.wrote_position() as i64;
             if expect < current {
-                tracing::warn!(topic = %self.topic, queue = self.queue_id, expect, current, "Build consume queue repeatedly");
+                tracing::debug!(topic = %self.topic, queue = self.queue_id, expect, current, "Build consume queue repeatedly");
                 return Ok(true);
             }
             if expect != current {

@@ -115,6 +115,8 @@ public final class OpenLoop {
         long warmupCount = (long) Math.ceil(warmup * rate);
         long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
         measureFrom = t0 + warmupCount * period;
+        // wall-clock bounds of the measured period, so a caller can attribute broker CPU samples to it
+        long measureStartEpochMs = System.currentTimeMillis() + (measureFrom - System.nanoTime()) / 1_000_000;
         long measuredSent = 0;
         long maxLagNanos = 0;
         SyncSenders pool = sender.equals("sync") ? new SyncSenders(producer, senders) : null;
@@ -135,6 +137,7 @@ public final class OpenLoop {
             }
         }
         long issueEnd = System.nanoTime();
+        long measureEndEpochMs = System.currentTimeMillis();
 
         // Drain: outstanding callbacks, then the consumer catching up with every acknowledged message.
         long drainUntil = System.nanoTime() + (long) (drain * 1e9);
@@ -168,6 +171,8 @@ public final class OpenLoop {
         j.field("send_issue_rate", issueRate);
         j.field("achieved_rate", ackRate);
         j.field("max_pacing_lag_us", maxLagNanos / 1000);
+        j.field("measure_start_epoch_ms", measureStartEpochMs);
+        j.field("measure_end_epoch_ms", measureEndEpochMs);
         j.field("sent", measuredSent).field("ok", acked).field("failed", failed.get());
         j.field("outstanding_after_drain", outstanding);
         j.field("consume", consume);
