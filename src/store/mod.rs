@@ -21,3 +21,4 @@ pub mod message;
 pub mod recovery;
 #[allow(clippy::module_inception)]
 pub mod store;
+pub mod thread_priority;

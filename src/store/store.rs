@@ -210,12 +210,22 @@ impl MessageStore {
         s.reput = Some(ReputService::start(Arc::clone(&self.dispatcher)).map_err(io)?);
         // Keeps the pages ahead of the commit-log write position faulted in (see `CommitLog::warm_ahead`).
         let commit_log = Arc::clone(&self.commit_log);
-        s.warm_commit_log = Some(
-            PeriodicService::start("CommitLogWarmer", Duration::from_millis(5), move |stopping| {
-                while !stopping && commit_log.warm_ahead(super::commitlog::WARM_AHEAD) {}
+        s.warm_commit_log = c
+            .warm_maped_file_enable
+            .then(|| {
+                PeriodicService::start("CommitLogWarmer", Duration::from_millis(5), {
+                    let mut lowered = false;
+                    move |stopping| {
+                        if !lowered {
+                            lowered = true;
+                            super::thread_priority::lower_to_idle();
+                        }
+                        while !stopping && commit_log.warm_ahead(super::commitlog::WARM_AHEAD) {}
+                    }
+                })
             })
-            .map_err(io)?,
-        );
+            .transpose()
+            .map_err(io)?;
         match c.flush_disk_type {
             FlushDiskType::AsyncFlush => {
                 s.flush_commit_log = Some(

@@ -45,7 +45,7 @@ pub fn now_ms() -> i64 {
 /// How far past the write position [`CommitLog::warm_ahead`] keeps the newest file's pages faulted in.
 pub const WARM_AHEAD: usize = 64 << 20;
 /// Bytes pre-faulted per [`CommitLog::warm_ahead`] call.
-const WARM_CHUNK: usize = 4 << 20;
+const WARM_CHUNK: usize = 1 << 20;
 
 /// Settings the commit log needs (copied from [`MessageStoreConfig`]).
 #[derive(Debug, Clone)]
