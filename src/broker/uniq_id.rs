@@ -9,7 +9,6 @@
 //! The first three parts are fixed per process (Java's class-loader hash is a random number here); the month
 //! is the local one, as in Java (`getNearlyTimeFromID` reads it back, to bound UNIQ_KEY queries).
 
-use std::fmt::Write;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU16, Ordering};
 
@@ -62,9 +61,7 @@ impl UniqIdGenerator {
 
 fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02X}");
-    }
+    crate::store::message::push_hex_upper(&mut s, bytes);
     s
 }
 

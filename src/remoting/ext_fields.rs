@@ -24,7 +24,10 @@ impl ExtFields {
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<String>) {
         let key = key.into();
         let value = value.into();
-        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+        // cheap pre-check first: the one-letter keys of SEND_MESSAGE_V2 all have length 1, so the length
+        // check alone would call memcmp for every pair
+        let first = key.as_bytes().first().copied();
+        match self.entries.iter_mut().find(|(k, _)| k.as_bytes().first().copied() == first && *k == key) {
             Some(entry) => entry.1 = value,
             None => self.entries.push((key, value)),
         }

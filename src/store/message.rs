@@ -115,17 +115,36 @@ pub enum PropertiesFormat {
 /// Iterates the `(name, value)` pairs of a properties string the way Java's parser accepts them: split on
 /// 0x02, pieces shorter than 3 bytes skipped, split at the first 0x01, name and value non-empty.
 pub fn property_pairs(props: &str) -> impl Iterator<Item = (&str, &str)> {
-    props.split(PROPERTY_SEPARATOR).filter_map(|piece| {
-        if piece.len() < 3 {
+    // Both separators are ASCII, so splitting the bytes keeps every piece on char boundaries; byte search is
+    // several times cheaper than `str::split(char)` here, and this runs several times per SEND.
+    let mut rest = props;
+    std::iter::from_fn(move || loop {
+        if rest.is_empty() {
             return None;
         }
-        let (k, v) = piece.split_once(NAME_VALUE_SEPARATOR)?;
-        (!k.is_empty() && !v.is_empty()).then_some((k, v))
+        let end = memchr_byte(rest.as_bytes(), PROPERTY_SEPARATOR as u8).unwrap_or(rest.len());
+        let piece = rest.get(..end).unwrap_or_default();
+        rest = rest.get(end + 1..).unwrap_or_default();
+        if piece.len() < 3 {
+            continue;
+        }
+        let Some(split) = memchr_byte(piece.as_bytes(), NAME_VALUE_SEPARATOR as u8) else { continue };
+        let (k, v) = (piece.get(..split).unwrap_or_default(), piece.get(split + 1..).unwrap_or_default());
+        if !k.is_empty() && !v.is_empty() {
+            return Some((k, v));
+        }
     })
+}
+
+fn memchr_byte(haystack: &[u8], needle: u8) -> Option<usize> {
+    haystack.iter().position(|&b| b == needle)
 }
 
 /// The value of `name` (the last occurrence wins, as with Java's map).
 pub fn get_property<'a>(props: &'a str, name: &str) -> Option<&'a str> {
+    if !props.contains(name) {
+        return None;
+    }
     property_pairs(props).filter(|(k, _)| *k == name).last().map(|(_, v)| v)
 }
 
@@ -374,13 +393,21 @@ pub fn socket_addr_from_bytes(b: &[u8]) -> Option<SocketAddr> {
 /// Offset message id (Java `MessageDecoder.createMessageId`): upper-case hex of the store host bytes followed
 /// by the 8-byte physical offset (32 hex digits for IPv4, 56 for IPv6).
 pub fn create_message_id(store_host: &SocketAddr, phy_offset: i64) -> String {
-    use std::fmt::Write;
     let (host, len) = socket_addr_bytes(store_host);
     let mut s = String::with_capacity((len + 8) * 2);
-    for b in host.iter().take(len).chain(phy_offset.to_be_bytes().iter()) {
-        let _ = write!(s, "{b:02X}");
-    }
+    push_hex_upper(&mut s, host.get(..len).unwrap_or_default());
+    push_hex_upper(&mut s, &phy_offset.to_be_bytes());
     s
+}
+
+/// Appends `bytes` as upper-case hex (Java `UtilAll.bytes2string`), two digits a byte.
+pub fn push_hex_upper(out: &mut String, bytes: &[u8]) {
+    let digit = |n: u8| char::from(if n < 10 { b'0' + n } else { b'A' + (n - 10) });
+    out.reserve(bytes.len() * 2);
+    for &b in bytes {
+        out.push(digit(b >> 4));
+        out.push(digit(b & 0x0f));
+    }
 }
 
 /// Parses an offset message id into (store host, physical offset).
@@ -452,6 +479,28 @@ impl Default for DelayLevelTable {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
+
+    #[test]
+    fn property_parsing_follows_java_string2message_properties() {
+        let props = "KEYS\u{1}a b\u{2}x\u{2}\u{1}v\u{2}TAGS\u{1}t\u{1}u\u{2}KEYS\u{1}c\u{2}E\u{1}\u{2}";
+        let pairs: Vec<_> = property_pairs(props).collect();
+        // pieces shorter than 3, an empty name or an empty value are skipped; the value keeps later \u{1}s
+        assert_eq!(pairs, vec![("KEYS", "a b"), ("TAGS", "t\u{1}u"), ("KEYS", "c")]);
+        assert_eq!(get_property(props, "KEYS"), Some("c"), "the last occurrence wins");
+        assert_eq!(get_property(props, "TAGS"), Some("t\u{1}u"));
+        assert_eq!(get_property(props, "TAG"), None);
+        assert_eq!(get_property(props, "E"), None);
+        assert_eq!(get_property("", "KEYS"), None);
+        assert_eq!(get_property("KEYS\u{1}v", "KEYS"), Some("v"), "no trailing separator");
+    }
+
+    #[test]
+    fn hex_is_upper_case_two_digits_a_byte() {
+        let mut s = String::from("id:");
+        push_hex_upper(&mut s, &[0x00, 0x0f, 0xa0, 0xff, 0x7e]);
+        assert_eq!(s, "id:000FA0FF7E");
+    }
+
     use super::*;
 
     #[test]

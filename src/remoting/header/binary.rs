@@ -140,6 +140,9 @@ impl<'a> Reader<'a> {
         }
         let bytes = self.take(len)?;
         // Java's `new String(bytes, UTF_8)` replaces malformed input instead of failing.
-        Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
+        Ok(Some(match std::str::from_utf8(bytes) {
+            Ok(s) => s.to_owned(),
+            Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        }))
     }
 }

@@ -81,7 +81,7 @@ public final class Chart {
         g.setFont(TITLE);
         centered(g, root.getString("title") == null ? "" : root.getString("title"), W / 2, 36);
 
-        latencyPanel(g, brokers, 90, 90, 640, 470);
+        latencyPanel(g, brokers, root.getString("latency_note"), 90, 90, 640, 470);
         throughputPanel(g, brokers, 850, 90, 510, 470);
         g.dispose();
         return img;
@@ -105,13 +105,16 @@ public final class Chart {
 
     // ---------------------------------------------------------------- latency panel
 
-    private static void latencyPanel(Graphics2D g, List<Broker> brokers, int px, int py, int pw, int ph) {
+    private static final String DEFAULT_NOTE = "solid: send (ack − intended send time)    dashed: produce → consume";
+
+    private static void latencyPanel(Graphics2D g, List<Broker> brokers, String note, int px, int py, int pw,
+        int ph) {
         g.setFont(PANEL);
         g.setColor(Color.BLACK);
         centered(g, "latency by percentile", px + pw / 2, py - 28);
         g.setFont(SMALL);
         g.setColor(AXIS);
-        centered(g, "solid: send (ack − intended send time)    dashed: produce → consume", px + pw / 2, py - 10);
+        centered(g, note == null ? DEFAULT_NOTE : note, px + pw / 2, py - 10);
 
         double xFinite = 0;
         double yMin = Double.MAX_VALUE;
@@ -254,7 +257,7 @@ public final class Chart {
                 }
             }
         }
-        Axis y = Axis.linear(0, max <= 0 ? 1 : max * 1.08);
+        Axis y = Axis.linear(0, max <= 0 ? 1 : max * 1.45); // headroom: the legend sits top right
         g.setFont(LABEL);
         for (double t : y.ticks) {
             int yy = py + ph - (int) Math.round(y.frac(t) * ph);
