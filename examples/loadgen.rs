@@ -461,36 +461,19 @@ async fn run_send(args: SendArgs) -> Result<String, String> {
         _ => finished.duration_since(start).as_secs_f64(),
     };
     // wall-clock bounds of the counted window, so a caller can attribute broker CPU samples to it
-    let measure_start_epoch_ms = start_epoch_ms + window_start.duration_since(start).as_millis() as u64;
-    let measure_end_epoch_ms = measure_start_epoch_ms + (seconds * 1000.0) as u64;
-    let sent = state.sent.load(Ordering::Relaxed);
-    let not_ok = state.not_ok.load(Ordering::Relaxed);
-    let failed = state.failed.load(Ordering::Relaxed);
-    let per_sec = |n: f64| if seconds > 0.0 { n / seconds } else { 0.0 };
-    let line = json!({
-        "tool": "loadgen",
-        "mode": "send",
-        "broker": broker,
-        "topic": args.common.topic,
-        "size": args.size,
-        "header": args.common.header.name(),
-        "connections": args.connections,
-        "inflight": args.inflight,
-        "threads": args.common.threads,
-        "seconds": round3(seconds),
-        "measure_start_epoch_ms": measure_start_epoch_ms,
-        "measure_end_epoch_ms": measure_end_epoch_ms,
-        "sent": sent,
-        "not_ok": not_ok,
-        "failed": failed,
-        "msgs_per_sec": round3(per_sec(sent as f64)),
-        "mb_per_sec": round3(per_sec((sent * args.size as u64) as f64) / 1e6),
-        "p50_us": histogram.value_at_quantile(0.5),
-        "p90_us": histogram.value_at_quantile(0.9),
-        "p99_us": histogram.value_at_quantile(0.99),
-        "p999_us": histogram.value_at_quantile(0.999),
-        "max_us": histogram.max(),
-    });
+    let report = SendReport {
+        args: &args,
+        broker: &broker,
+        mode: "send",
+        inflight: args.inflight,
+        seconds,
+        measure_start_epoch_ms: start_epoch_ms + window_start.duration_since(start).as_millis() as u64,
+        sent: state.sent.load(Ordering::Relaxed),
+        not_ok: state.not_ok.load(Ordering::Relaxed),
+        failed: state.failed.load(Ordering::Relaxed),
+        latency: &histogram,
+    };
+    let line = serde_json::Value::Object(report.fields());
     Ok(line.to_string())
 }
 
@@ -775,42 +758,27 @@ async fn run_send_rate(args: SendArgs, rate: u64) -> Result<String, String> {
         );
     }
     let seconds = window.1.saturating_sub(window.0).as_secs_f64();
-    let measure_start_epoch_ms = start_epoch_ms + window.0.as_millis() as u64;
-    let measure_end_epoch_ms = measure_start_epoch_ms + (seconds * 1000.0) as u64;
-    let sent = state.sent.load(Ordering::Relaxed);
-    let not_ok = state.not_ok.load(Ordering::Relaxed);
-    let failed = state.failed.load(Ordering::Relaxed);
-    let per_sec = |n: f64| if seconds > 0.0 { n / seconds } else { 0.0 };
     let h = &histograms.intended;
-    let line = json!({
-        "tool": "loadgen",
-        "mode": "send-rate",
-        "broker": broker,
-        "topic": args.common.topic,
-        "size": args.size,
-        "header": args.common.header.name(),
-        "connections": args.connections,
+    let report = SendReport {
+        args: &args,
+        broker: &broker,
+        mode: "send-rate",
         // the open loop has no per-connection window: its only bound is the outstanding cap
-        "inflight": shared.max_outstanding,
-        "threads": args.common.threads,
+        inflight: shared.max_outstanding,
+        seconds,
+        measure_start_epoch_ms: start_epoch_ms + window.0.as_millis() as u64,
+        sent: state.sent.load(Ordering::Relaxed),
+        not_ok: state.not_ok.load(Ordering::Relaxed),
+        failed: state.failed.load(Ordering::Relaxed),
+        latency: h,
+    };
+    let mut fields = report.fields();
+    let extra = json!({
         "pacer": match args.pacer { PacerArg::Thread => "thread", PacerArg::Tokio => "tokio" },
-        "seconds": round3(seconds),
-        "measure_start_epoch_ms": measure_start_epoch_ms,
-        "measure_end_epoch_ms": measure_end_epoch_ms,
         "offered_rate": rate,
         "requests": schedule.counted().end - schedule.counted().start,
-        "sent": sent,
-        "not_ok": not_ok,
-        "failed": failed,
         "capped": capped,
-        "msgs_per_sec": round3(per_sec(sent as f64)),
-        "mb_per_sec": round3(per_sec((sent * args.size as u64) as f64) / 1e6),
-        "p50_us": h.value_at_quantile(0.5),
-        "p90_us": h.value_at_quantile(0.9),
-        "p99_us": h.value_at_quantile(0.99),
-        "p999_us": h.value_at_quantile(0.999),
         "p9999_us": h.value_at_quantile(0.9999),
-        "max_us": h.max(),
         "service_p50_us": histograms.service.value_at_quantile(0.5),
         "service_p99_us": histograms.service.value_at_quantile(0.99),
         "service_p999_us": histograms.service.value_at_quantile(0.999),
@@ -820,6 +788,10 @@ async fn run_send_rate(args: SendArgs, rate: u64) -> Result<String, String> {
         "max_issue_lag_us": shared.max_issue_lag_us.load(Ordering::Relaxed),
         "percentiles": chart(h),
     });
+    if let serde_json::Value::Object(extra) = extra {
+        fields.extend(extra);
+    }
+    let line = serde_json::Value::Object(fields);
     Ok(line.to_string())
 }
 
@@ -1121,6 +1093,56 @@ fn new_histogram() -> Histogram<u64> {
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+/// The fields every `send` report has: what ran, the counts over the measured window, and latency percentiles.
+struct SendReport<'a> {
+    args: &'a SendArgs,
+    broker: &'a str,
+    mode: &'static str,
+    inflight: usize,
+    seconds: f64,
+    /// Wall-clock start of the counted window, so a caller can attribute broker CPU samples to it.
+    measure_start_epoch_ms: u64,
+    sent: u64,
+    not_ok: u64,
+    failed: u64,
+    latency: &'a Histogram<u64>,
+}
+
+impl SendReport<'_> {
+    fn fields(&self) -> serde_json::Map<String, serde_json::Value> {
+        let per_sec = |n: f64| if self.seconds > 0.0 { n / self.seconds } else { 0.0 };
+        let h = self.latency;
+        let v = json!({
+            "tool": "loadgen",
+            "mode": self.mode,
+            "broker": self.broker,
+            "topic": self.args.common.topic,
+            "size": self.args.size,
+            "header": self.args.common.header.name(),
+            "connections": self.args.connections,
+            "inflight": self.inflight,
+            "threads": self.args.common.threads,
+            "seconds": round3(self.seconds),
+            "measure_start_epoch_ms": self.measure_start_epoch_ms,
+            "measure_end_epoch_ms": self.measure_start_epoch_ms + (self.seconds * 1000.0) as u64,
+            "sent": self.sent,
+            "not_ok": self.not_ok,
+            "failed": self.failed,
+            "msgs_per_sec": round3(per_sec(self.sent as f64)),
+            "mb_per_sec": round3(per_sec((self.sent * self.args.size as u64) as f64) / 1e6),
+            "p50_us": h.value_at_quantile(0.5),
+            "p90_us": h.value_at_quantile(0.9),
+            "p99_us": h.value_at_quantile(0.99),
+            "p999_us": h.value_at_quantile(0.999),
+            "max_us": h.max(),
+        });
+        match v {
+            serde_json::Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        }
+    }
 }
 
 /// Milliseconds since the Unix epoch (0 if the clock is before it).

@@ -155,20 +155,12 @@ public final class Chart {
                     if (v >= y.hi) {
                         continue;
                     }
-                    int yy = py + ph - (int) Math.round(y.frac(v) * ph);
-                    g.setColor(new Color(0xf0f0f0));
-                    g.drawLine(px, yy, px + pw, yy);
-                    g.setColor(new Color(0x888888));
-                    right(g, fmtMs(v), px - 8, yy + 5);
+                    gridLine(g, y, v, fmtMs(v), new Color(0xf0f0f0), new Color(0x888888), px, py, pw, ph);
                 }
             }
         }
         for (double t : y.ticks) {
-            int yy = py + ph - (int) Math.round(y.frac(t) * ph);
-            g.setColor(GRID);
-            g.drawLine(px, yy, px + pw, yy);
-            g.setColor(AXIS);
-            right(g, fmtMs(t), px - 8, yy + 5);
+            gridLine(g, y, t, fmtMs(t), GRID, AXIS, px, py, pw, ph);
         }
         // x ticks: 0 %, 90 %, 99 %, … and "max".
         String[] names = {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%", "99.9999%", "99.99999%"};
@@ -260,11 +252,7 @@ public final class Chart {
         Axis y = Axis.linear(0, max <= 0 ? 1 : max * 1.45); // headroom: the legend sits top right
         g.setFont(LABEL);
         for (double t : y.ticks) {
-            int yy = py + ph - (int) Math.round(y.frac(t) * ph);
-            g.setColor(GRID);
-            g.drawLine(px, yy, px + pw, yy);
-            g.setColor(AXIS);
-            right(g, fmtCount(t), px - 8, yy + 5);
+            gridLine(g, y, t, fmtCount(t), GRID, AXIS, px, py, pw, ph);
         }
         g.setColor(AXIS);
         g.drawLine(px, py + ph, px + pw, py + ph);
@@ -364,6 +352,16 @@ public final class Chart {
             return String.format(Locale.ROOT, "%.2fM", v / 1e6);
         }
         return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    /** A horizontal grid line at {@code v} on the y axis, labelled left of the panel. */
+    private static void gridLine(Graphics2D g, Axis y, double v, String label, Color line, Color text, int px, int py,
+        int pw, int ph) {
+        int yy = py + ph - (int) Math.round(y.frac(v) * ph);
+        g.setColor(line);
+        g.drawLine(px, yy, px + pw, yy);
+        g.setColor(text);
+        right(g, label, px - 8, yy + 5);
     }
 
     private static void legend(Graphics2D g, List<String> labels, List<Color> colors, int x, int y) {
