@@ -381,6 +381,22 @@ struct SendState {
 const MAX_FAILURES_TOTAL_BYTES: u64 = 1000;
 
 impl SendState {
+    /// Fresh counters; sequence numbers start at `first_seq`.
+    fn new(window_start: Instant, window_end: Option<Instant>, budget: Option<AtomicI64>, first_seq: u64) -> Self {
+        SendState {
+            window_start,
+            window_end,
+            budget,
+            next_seq: AtomicU64::new(first_seq),
+            sent: AtomicU64::new(0),
+            not_ok: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+            answered: AtomicU64::new(0),
+            abort: AtomicBool::new(false),
+            failures: FailureLog::default(),
+        }
+    }
+
     /// May another request be issued? Takes one from the budget in total-bytes mode.
     fn may_issue(&self) -> bool {
         if self.abort.load(Ordering::Relaxed) {
@@ -428,18 +444,7 @@ async fn run_send(args: SendArgs) -> Result<String, String> {
             (window_start, Some(window_start + Duration::from_secs_f64(args.duration.max(0.0))), None)
         }
     };
-    let state = Arc::new(SendState {
-        window_start,
-        window_end,
-        budget,
-        next_seq: AtomicU64::new(1),
-        sent: AtomicU64::new(0),
-        not_ok: AtomicU64::new(0),
-        failed: AtomicU64::new(0),
-        answered: AtomicU64::new(0),
-        abort: AtomicBool::new(false),
-        failures: FailureLog::default(),
-    });
+    let state = Arc::new(SendState::new(window_start, window_end, budget, 1));
 
     let progress = tokio::spawn(progress(state.clone(), args.size));
     let workers: Vec<_> = (0..args.connections)
@@ -693,18 +698,7 @@ async fn run_send_rate(args: SendArgs, rate: u64) -> Result<String, String> {
     let warmup = Duration::from_secs_f64(args.warmup.max(0.0));
     let window = (warmup, warmup + Duration::from_secs_f64(args.duration.max(0.0)));
     let schedule = Schedule { t0, rate, window };
-    let state = Arc::new(SendState {
-        window_start: t0 + window.0,
-        window_end: Some(t0 + window.1),
-        budget: None,
-        next_seq: AtomicU64::new(0),
-        sent: AtomicU64::new(0),
-        not_ok: AtomicU64::new(0),
-        failed: AtomicU64::new(0),
-        answered: AtomicU64::new(0),
-        abort: AtomicBool::new(false),
-        failures: FailureLog::default(),
-    });
+    let state = Arc::new(SendState::new(t0 + window.0, Some(t0 + window.1), None, 0));
     let shared = Arc::new(RateShared {
         schedule,
         max_outstanding: args.max_outstanding.max(1),

@@ -296,17 +296,7 @@ async fn send_single(
         let to_dlq = if dialect.v5 { reconsume_times > max } else { reconsume_times >= max };
         if to_dlq {
             let dlq = topic::dlq_topic(group);
-            let created = broker.topics().create_topic_in_send_message_back_method(
-                &dlq,
-                DLQ_NUMS_PER_GROUP,
-                perm::PERM_WRITE | perm::PERM_READ,
-                false,
-                0,
-            );
-            if created.created {
-                broker.registry().notify_changed();
-            }
-            if created.config.is_none() {
+            if !ensure_dlq_topic(broker, &dlq) {
                 return reply.error(ResponseCode::SYSTEM_ERROR, format!("topic[{dlq}] not exist"));
             }
             tracing::info!(group, reconsume_times, max, "send a retried message to the DLQ {dlq}");
@@ -581,6 +571,23 @@ fn push_pair(out: &mut String, k: &str, v: &str) {
     out.push(PROPERTY_SEPARATOR);
 }
 
+/// Finds or creates a `%DLQ%<group>` topic (Java `createTopicInSendMessageBackMethod`, writable and readable,
+/// `DLQ_NUMS_PER_GROUP` queues), re-registering with the NameServers when it was created; false if it could not
+/// be had.
+fn ensure_dlq_topic(broker: &Broker, dlq: &str) -> bool {
+    let created = broker.topics().create_topic_in_send_message_back_method(
+        dlq,
+        DLQ_NUMS_PER_GROUP,
+        perm::PERM_WRITE | perm::PERM_READ,
+        false,
+        0,
+    );
+    if created.created {
+        broker.registry().notify_changed();
+    }
+    created.config.is_some()
+}
+
 /// CONSUMER_SEND_MSG_BACK (36): re-stores a consumed message in `%RETRY%<group>` with a delay level, or in
 /// `%DLQ%<group>` once it was retried `maxReconsumeTimes` times (broker-client-protocol.md §6.2).
 pub(crate) async fn consumer_send_msg_back(broker: &Broker, req: &RemotingCommand) -> RemotingCommand {
@@ -651,17 +658,7 @@ pub(crate) async fn consumer_send_msg_back(broker: &Broker, req: &RemotingComman
     if old.reconsume_times >= max || delay_level < 0 {
         new_topic = topic::dlq_topic(&group);
         queue_id = random_below(DLQ_NUMS_PER_GROUP);
-        let created = broker.topics().create_topic_in_send_message_back_method(
-            &new_topic,
-            DLQ_NUMS_PER_GROUP,
-            perm::PERM_WRITE | perm::PERM_READ,
-            false,
-            0,
-        );
-        if created.created {
-            broker.registry().notify_changed();
-        }
-        if created.config.is_none() {
+        if !ensure_dlq_topic(broker, &new_topic) {
             return req.error_response(ResponseCode::SYSTEM_ERROR, format!("topic[{new_topic}] not exist"));
         }
         edits.push((property::DELAY, Some("0".into())));
