@@ -32,6 +32,7 @@ pub mod namesrv_registry;
 mod processor;
 pub mod protocol;
 pub mod rebalance_lock;
+pub mod runtime_info;
 pub mod schedule;
 pub mod topic;
 pub mod uniq_id;
@@ -114,6 +115,10 @@ pub struct Broker {
     /// [5.3.3] `MessageRequestModeManager`: SET_MESSAGE_REQUEST_MODE bodies by (topic, group), in memory.
     pub(crate) message_request_modes:
         DashMap<(String, String), crate::protocol::pull::SetMessageRequestModeRequestBody>,
+    /// When the broker was opened (ms since the epoch): `bootTimestamp` of the runtime info.
+    boot_timestamp: i64,
+    /// The configuration's DataVersion (`Configuration.getDataVersionJson`), bumped by UPDATE_BROKER_CONFIG.
+    config_version: Mutex<crate::protocol::data_version::DataVersion>,
 }
 
 impl Broker {
@@ -180,6 +185,8 @@ impl Broker {
             pull_hold,
             rebalance_locks: RebalanceLockManager::new(),
             message_request_modes: DashMap::new(),
+            boot_timestamp: crate::store::commitlog::now_ms(),
+            config_version: Mutex::new(crate::protocol::data_version::DataVersion::now()),
         })
     }
 
@@ -191,6 +198,26 @@ impl Broker {
     /// `brokerIP1:listenPort`, the address registered with the NameServers.
     pub fn broker_addr(&self) -> String {
         self.config.read().broker_addr()
+    }
+
+    /// The live configuration for a change (UPDATE_BROKER_CONFIG; hold the guard briefly).
+    pub fn config_mut(&self) -> parking_lot::RwLockWriteGuard<'_, BrokerConfig> {
+        self.config.write()
+    }
+
+    /// The configuration's DataVersion.
+    pub fn config_version(&self) -> crate::protocol::data_version::DataVersion {
+        *self.config_version.lock()
+    }
+
+    /// Bumps the configuration's DataVersion (after an update).
+    pub fn config_version_bump(&self) {
+        self.config_version.lock().next_version();
+    }
+
+    /// When the broker was opened, ms since the epoch.
+    pub fn boot_timestamp(&self) -> i64 {
+        self.boot_timestamp
     }
 
     /// Which Java broker's conventions the store and config files follow (`thrusterStoreCompat`).

@@ -140,6 +140,11 @@ impl NamesrvRegistry {
         self.notify_changed();
     }
 
+    /// [5.3.3] The static-topic mapping table's version (fixed at start: static topics are not supported).
+    pub fn mapping_data_version(&self) -> DataVersion {
+        self.mapping_data_version
+    }
+
     /// Asks [`run`](Self::run) for a full registration now (after the one in progress, if any).
     pub fn notify_changed(&self) {
         self.changed.notify_one();

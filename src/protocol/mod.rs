@@ -12,6 +12,8 @@
 //! Bodies serialise with [`crate::remoting::fastjson`]: fields are declared in fastjson's (alphabetical)
 //! property order and `None`s are skipped, so `to_vec_plain` reproduces Java's bytes.
 
+pub mod admin;
+pub mod admin_body;
 pub mod body;
 pub mod data_version;
 pub mod namesrv;

@@ -3,335 +3,267 @@
 //! Mirrors `RemotingSysResponseCode`, `ResponseCode` and `RequestCode` (4.9.8:
 //! `org.apache.rocketmq.common.protocol`, 5.3.3: `org.apache.rocketmq.remoting.protocol`).
 //! Generated once from `remoting-and-namesrv.md` §3.1/§3.2; names are the Java constant names.
-//! Where a value has a different name per tag, both names are defined.
+//! Where a response value has a different name per tag, both names are defined.
+//!
+//! The request codes are one table ([`request_codes!`]): each row gives the constant, the tags that define it
+//! and which Java side handles it. The table generates the `i32` constants ([`request`]), the [`Request`] enum
+//! (so a `match` over it is checked for exhaustiveness: the broker's dispatch lists every code), the names and
+//! the metadata `docs/COMPATIBILITY.md` is tested against.
 
-/// Request codes (`RequestCode`).
-#[allow(missing_docs)]
-pub mod request {
-    /// 10; handled by: Broker.
-    pub const SEND_MESSAGE: i32 = 10;
-    /// 11; handled by: Broker.
-    pub const PULL_MESSAGE: i32 = 11;
-    /// 12; handled by: Broker.
-    pub const QUERY_MESSAGE: i32 = 12;
-    /// 13; handled by: — (no handler).
-    pub const QUERY_BROKER_OFFSET: i32 = 13;
-    /// 14; handled by: Broker.
-    pub const QUERY_CONSUMER_OFFSET: i32 = 14;
-    /// 15; handled by: Broker.
-    pub const UPDATE_CONSUMER_OFFSET: i32 = 15;
-    /// 17; handled by: Broker.
-    pub const UPDATE_AND_CREATE_TOPIC: i32 = 17;
-    /// 18 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const UPDATE_AND_CREATE_TOPIC_LIST: i32 = 18;
-    /// 21; handled by: Broker.
-    pub const GET_ALL_TOPIC_CONFIG: i32 = 21;
-    /// 22; handled by: — (no handler).
-    pub const GET_TOPIC_CONFIG_LIST: i32 = 22;
-    /// 23; handled by: — (no handler).
-    pub const GET_TOPIC_NAME_LIST: i32 = 23;
-    /// 25; handled by: Broker.
-    pub const UPDATE_BROKER_CONFIG: i32 = 25;
-    /// 26; handled by: Broker.
-    pub const GET_BROKER_CONFIG: i32 = 26;
-    /// 27; handled by: — (no handler).
-    pub const TRIGGER_DELETE_FILES: i32 = 27;
-    /// 28; handled by: Broker.
-    pub const GET_BROKER_RUNTIME_INFO: i32 = 28;
-    /// 29; handled by: Broker.
-    pub const SEARCH_OFFSET_BY_TIMESTAMP: i32 = 29;
-    /// 30; handled by: Broker.
-    pub const GET_MAX_OFFSET: i32 = 30;
-    /// 31; handled by: Broker.
-    pub const GET_MIN_OFFSET: i32 = 31;
-    /// 32; handled by: Broker.
-    pub const GET_EARLIEST_MSG_STORETIME: i32 = 32;
-    /// 33; handled by: Broker.
-    pub const VIEW_MESSAGE_BY_ID: i32 = 33;
-    /// 34; handled by: Broker.
-    pub const HEART_BEAT: i32 = 34;
-    /// 35; handled by: Broker.
-    pub const UNREGISTER_CLIENT: i32 = 35;
-    /// 36; handled by: Broker.
-    pub const CONSUMER_SEND_MSG_BACK: i32 = 36;
-    /// 37; handled by: Broker.
-    pub const END_TRANSACTION: i32 = 37;
-    /// 38; handled by: Broker.
-    pub const GET_CONSUMER_LIST_BY_GROUP: i32 = 38;
-    /// 39; handled by: Client.
-    pub const CHECK_TRANSACTION_STATE: i32 = 39;
-    /// 40; handled by: Client.
-    pub const NOTIFY_CONSUMER_IDS_CHANGED: i32 = 40;
-    /// 41; handled by: Broker.
-    pub const LOCK_BATCH_MQ: i32 = 41;
-    /// 42; handled by: Broker.
-    pub const UNLOCK_BATCH_MQ: i32 = 42;
-    /// 43; handled by: Broker.
-    pub const GET_ALL_CONSUMER_OFFSET: i32 = 43;
-    /// 45; handled by: Broker.
-    pub const GET_ALL_DELAY_OFFSET: i32 = 45;
-    /// 46; handled by: Broker.
-    pub const CHECK_CLIENT_CONFIG: i32 = 46;
-    /// 47 (5.3.3 only); handled by: — (no handler).
-    pub const GET_CLIENT_CONFIG: i32 = 47;
-    /// 50 (4.9.8 only); handled by: Broker (4.9.8).
-    pub const UPDATE_AND_CREATE_ACL_CONFIG: i32 = 50;
-    /// 51 (4.9.8 only); handled by: Broker (4.9.8).
-    pub const DELETE_ACL_CONFIG: i32 = 51;
-    /// 52 (4.9.8 only); handled by: Broker (4.9.8).
-    pub const GET_BROKER_CLUSTER_ACL_INFO: i32 = 52;
-    /// 53 (4.9.8 only); handled by: Broker (4.9.8).
-    pub const UPDATE_GLOBAL_WHITE_ADDRS_CONFIG: i32 = 53;
-    /// 60 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const GET_TIMER_CHECK_POINT: i32 = 60;
-    /// 61 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const GET_TIMER_METRICS: i32 = 61;
-    /// 100; handled by: NS.
-    pub const PUT_KV_CONFIG: i32 = 100;
-    /// 101; handled by: NS.
-    pub const GET_KV_CONFIG: i32 = 101;
-    /// 102; handled by: NS.
-    pub const DELETE_KV_CONFIG: i32 = 102;
-    /// 103; handled by: NS.
-    pub const REGISTER_BROKER: i32 = 103;
-    /// 104; handled by: NS.
-    pub const UNREGISTER_BROKER: i32 = 104;
-    /// 105; handled by: NS.
-    pub const GET_ROUTEINFO_BY_TOPIC: i32 = 105;
-    /// 106; handled by: NS.
-    pub const GET_BROKER_CLUSTER_INFO: i32 = 106;
-    /// 200; handled by: Broker.
-    pub const UPDATE_AND_CREATE_SUBSCRIPTIONGROUP: i32 = 200;
-    /// 201; handled by: Broker.
-    pub const GET_ALL_SUBSCRIPTIONGROUP_CONFIG: i32 = 201;
-    /// 202; handled by: Broker.
-    pub const GET_TOPIC_STATS_INFO: i32 = 202;
-    /// 203; handled by: Broker.
-    pub const GET_CONSUMER_CONNECTION_LIST: i32 = 203;
-    /// 204; handled by: Broker.
-    pub const GET_PRODUCER_CONNECTION_LIST: i32 = 204;
-    /// 205; handled by: NS.
-    pub const WIPE_WRITE_PERM_OF_BROKER: i32 = 205;
-    /// 206; handled by: NS.
-    pub const GET_ALL_TOPIC_LIST_FROM_NAMESERVER: i32 = 206;
-    /// 207; handled by: Broker.
-    pub const DELETE_SUBSCRIPTIONGROUP: i32 = 207;
-    /// 208; handled by: Broker.
-    pub const GET_CONSUME_STATS: i32 = 208;
-    /// 209; handled by: — (no handler).
-    pub const SUSPEND_CONSUMER: i32 = 209;
-    /// 210; handled by: — (no handler).
-    pub const RESUME_CONSUMER: i32 = 210;
-    /// 211; handled by: — (no handler).
-    pub const RESET_CONSUMER_OFFSET_IN_CONSUMER: i32 = 211;
-    /// 212; handled by: — (no handler).
-    pub const RESET_CONSUMER_OFFSET_IN_BROKER: i32 = 212;
-    /// 213; handled by: — (no handler).
-    pub const ADJUST_CONSUMER_THREAD_POOL: i32 = 213;
-    /// 214; handled by: — (no handler).
-    pub const WHO_CONSUME_THE_MESSAGE: i32 = 214;
-    /// 215; handled by: Broker.
-    pub const DELETE_TOPIC_IN_BROKER: i32 = 215;
-    /// 216; handled by: NS.
-    pub const DELETE_TOPIC_IN_NAMESRV: i32 = 216;
-    /// 217 (5.3.3 only); handled by: NS (5.3.3).
-    pub const REGISTER_TOPIC_IN_NAMESRV: i32 = 217;
-    /// 219; handled by: NS.
-    pub const GET_KVLIST_BY_NAMESPACE: i32 = 219;
-    /// 220; handled by: Client.
-    pub const RESET_CONSUMER_CLIENT_OFFSET: i32 = 220;
-    /// 221; handled by: Client.
-    pub const GET_CONSUMER_STATUS_FROM_CLIENT: i32 = 221;
-    /// 222; handled by: Broker.
-    pub const INVOKE_BROKER_TO_RESET_OFFSET: i32 = 222;
-    /// 223; handled by: Broker.
-    pub const INVOKE_BROKER_TO_GET_CONSUMER_STATUS: i32 = 223;
-    /// 224; handled by: NS.
-    pub const GET_TOPICS_BY_CLUSTER: i32 = 224;
-    /// 225 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST: i32 = 225;
-    /// 300; handled by: Broker.
-    pub const QUERY_TOPIC_CONSUME_BY_WHO: i32 = 300;
-    /// 301; handled by: — (no handler).
-    pub const REGISTER_FILTER_SERVER: i32 = 301;
-    /// 302; handled by: — (no handler).
-    pub const REGISTER_MESSAGE_FILTER_CLASS: i32 = 302;
-    /// 303; handled by: Broker.
-    pub const QUERY_CONSUME_TIME_SPAN: i32 = 303;
-    /// 304; handled by: NS.
-    pub const GET_SYSTEM_TOPIC_LIST_FROM_NS: i32 = 304;
-    /// 305; handled by: Broker.
-    pub const GET_SYSTEM_TOPIC_LIST_FROM_BROKER: i32 = 305;
-    /// 306; handled by: Broker.
-    pub const CLEAN_EXPIRED_CONSUMEQUEUE: i32 = 306;
-    /// 307; handled by: Broker, Client.
-    pub const GET_CONSUMER_RUNNING_INFO: i32 = 307;
-    /// 308; handled by: Broker.
-    pub const QUERY_CORRECTION_OFFSET: i32 = 308;
-    /// 309; handled by: Broker, Client.
-    pub const CONSUME_MESSAGE_DIRECTLY: i32 = 309;
-    /// 310; handled by: Broker.
-    pub const SEND_MESSAGE_V2: i32 = 310;
-    /// 311; handled by: NS.
-    pub const GET_UNIT_TOPIC_LIST: i32 = 311;
-    /// 312; handled by: NS.
-    pub const GET_HAS_UNIT_SUB_TOPIC_LIST: i32 = 312;
-    /// 313; handled by: NS.
-    pub const GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST: i32 = 313;
-    /// 314; handled by: Broker.
-    pub const CLONE_GROUP_OFFSET: i32 = 314;
-    /// 315; handled by: Broker.
-    pub const VIEW_BROKER_STATS_DATA: i32 = 315;
-    /// 316; handled by: Broker.
-    pub const CLEAN_UNUSED_TOPIC: i32 = 316;
-    /// 317; handled by: Broker.
-    pub const GET_BROKER_CONSUME_STATS: i32 = 317;
-    /// 318; handled by: NS.
-    pub const UPDATE_NAMESRV_CONFIG: i32 = 318;
-    /// 319; handled by: NS.
-    pub const GET_NAMESRV_CONFIG: i32 = 319;
-    /// 320; handled by: Broker.
-    pub const SEND_BATCH_MESSAGE: i32 = 320;
-    /// 321; handled by: Broker.
-    pub const QUERY_CONSUME_QUEUE: i32 = 321;
-    /// 322; handled by: NS.
-    pub const QUERY_DATA_VERSION: i32 = 322;
-    /// 323; handled by: Broker.
-    pub const RESUME_CHECK_HALF_MESSAGE: i32 = 323;
-    /// 324; handled by: Broker.
-    pub const SEND_REPLY_MESSAGE: i32 = 324;
-    /// 325; handled by: Broker.
-    pub const SEND_REPLY_MESSAGE_V2: i32 = 325;
-    /// 326; handled by: Client.
-    pub const PUSH_REPLY_MESSAGE_TO_CLIENT: i32 = 326;
-    /// 327; handled by: NS.
-    pub const ADD_WRITE_PERM_OF_BROKER: i32 = 327;
-    /// 328; handled by: Broker.
-    pub const GET_ALL_PRODUCER_INFO: i32 = 328;
-    /// 329; handled by: Broker.
-    pub const DELETE_EXPIRED_COMMITLOG: i32 = 329;
-    /// 343 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const QUERY_TOPICS_BY_CONSUMER: i32 = 343;
-    /// 345 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const QUERY_SUBSCRIPTION_BY_CONSUMER: i32 = 345;
-    /// 351 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const GET_TOPIC_CONFIG: i32 = 351;
-    /// 352 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const GET_SUBSCRIPTIONGROUP_CONFIG: i32 = 352;
-    /// 353 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const UPDATE_AND_GET_GROUP_FORBIDDEN: i32 = 353;
-    /// 354 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const CHECK_ROCKSDB_CQ_WRITE_PROGRESS: i32 = 354;
-    /// 355 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const EXPORT_ROCKSDB_CONFIG_TO_JSON: i32 = 355;
-    /// 361 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const LITE_PULL_MESSAGE: i32 = 361;
-    /// 370 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const RECALL_MESSAGE: i32 = 370;
-    /// 400 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const QUERY_ASSIGNMENT: i32 = 400;
-    /// 401 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const SET_MESSAGE_REQUEST_MODE: i32 = 401;
-    /// 402 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const GET_ALL_MESSAGE_REQUEST_MODE: i32 = 402;
-    /// 513 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const UPDATE_AND_CREATE_STATIC_TOPIC: i32 = 513;
-    /// 901 (5.3.3 only); handled by: NS (5.3.3).
-    pub const GET_BROKER_MEMBER_GROUP: i32 = 901;
-    /// 902 (5.3.3 only); handled by: — (no handler).
-    pub const ADD_BROKER: i32 = 902;
-    /// 903 (5.3.3 only); handled by: — (no handler).
-    pub const REMOVE_BROKER: i32 = 903;
-    /// 904 (5.3.3 only); handled by: NS (5.3.3), Controller.
-    pub const BROKER_HEARTBEAT: i32 = 904;
-    /// 905 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const NOTIFY_MIN_BROKER_ID_CHANGE: i32 = 905;
-    /// 906 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const EXCHANGE_BROKER_HA_INFO: i32 = 906;
-    /// 907 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const GET_BROKER_HA_STATUS: i32 = 907;
-    /// 908 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const RESET_MASTER_FLUSH_OFFSET: i32 = 908;
-    /// 1001 (5.3.3 only); handled by: Controller.
-    pub const CONTROLLER_ALTER_SYNC_STATE_SET: i32 = 1001;
-    /// 1002 (5.3.3 only); handled by: Controller.
-    pub const CONTROLLER_ELECT_MASTER: i32 = 1002;
-    /// 1003 (5.3.3 only); handled by: Controller.
-    pub const CONTROLLER_REGISTER_BROKER: i32 = 1003;
-    /// 1004 (5.3.3 only); handled by: Controller.
-    pub const CONTROLLER_GET_REPLICA_INFO: i32 = 1004;
-    /// 1005 (5.3.3 only); handled by: Controller.
-    pub const CONTROLLER_GET_METADATA_INFO: i32 = 1005;
-    /// 1006 (5.3.3 only); handled by: Controller.
-    pub const CONTROLLER_GET_SYNC_STATE_DATA: i32 = 1006;
-    /// 1007 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const GET_BROKER_EPOCH_CACHE: i32 = 1007;
-    /// 1008 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const NOTIFY_BROKER_ROLE_CHANGED: i32 = 1008;
-    /// 1009 (5.3.3 only); handled by: Controller.
-    pub const UPDATE_CONTROLLER_CONFIG: i32 = 1009;
-    /// 1010 (5.3.3 only); handled by: Controller.
-    pub const GET_CONTROLLER_CONFIG: i32 = 1010;
-    /// 1011 (5.3.3 only); handled by: Controller.
-    pub const CLEAN_BROKER_DATA: i32 = 1011;
-    /// 1012 (5.3.3 only); handled by: Controller.
-    pub const CONTROLLER_GET_NEXT_BROKER_ID: i32 = 1012;
-    /// 1013 (5.3.3 only); handled by: Controller.
-    pub const CONTROLLER_APPLY_BROKER_ID: i32 = 1013;
-    /// 1014 (5.3.3 only); handled by: — (no handler).
-    pub const BROKER_CLOSE_CHANNEL_REQUEST: i32 = 1014;
-    /// 1015 (5.3.3 only); handled by: — (no handler).
-    pub const CHECK_NOT_ACTIVE_BROKER_REQUEST: i32 = 1015;
-    /// 1016 (5.3.3 only); handled by: — (no handler).
-    pub const GET_BROKER_LIVE_INFO_REQUEST: i32 = 1016;
-    /// 1017 (5.3.3 only); handled by: — (no handler).
-    pub const GET_SYNC_STATE_DATA_REQUEST: i32 = 1017;
-    /// 1018 (5.3.3 only); handled by: — (no handler).
-    pub const RAFT_BROKER_HEART_BEAT_EVENT_REQUEST: i32 = 1018;
-    /// 2001 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const UPDATE_COLD_DATA_FLOW_CTR_CONFIG: i32 = 2001;
-    /// 2002 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const REMOVE_COLD_DATA_FLOW_CTR_CONFIG: i32 = 2002;
-    /// 2003 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const GET_COLD_DATA_FLOW_CTR_INFO: i32 = 2003;
-    /// 2004 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const SET_COMMITLOG_READ_MODE: i32 = 2004;
-    /// 3001 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const AUTH_CREATE_USER: i32 = 3001;
-    /// 3002 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const AUTH_UPDATE_USER: i32 = 3002;
-    /// 3003 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const AUTH_DELETE_USER: i32 = 3003;
-    /// 3004 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const AUTH_GET_USER: i32 = 3004;
-    /// 3005 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const AUTH_LIST_USER: i32 = 3005;
-    /// 3006 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const AUTH_CREATE_ACL: i32 = 3006;
-    /// 3007 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const AUTH_UPDATE_ACL: i32 = 3007;
-    /// 3008 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const AUTH_DELETE_ACL: i32 = 3008;
-    /// 3009 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const AUTH_GET_ACL: i32 = 3009;
-    /// 3010 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const AUTH_LIST_ACL: i32 = 3010;
-    /// 200050 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const POP_MESSAGE: i32 = 200050;
-    /// 200051 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const ACK_MESSAGE: i32 = 200051;
-    /// 200052 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const PEEK_MESSAGE: i32 = 200052;
-    /// 200053 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const CHANGE_MESSAGE_INVISIBLETIME: i32 = 200053;
-    /// 200054 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const NOTIFICATION: i32 = 200054;
-    /// 200055 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const POLLING_INFO: i32 = 200055;
-    /// 200056 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const POP_ROLLBACK: i32 = 200056;
-    /// 200151 (5.3.3 only); handled by: Broker (5.3.3).
-    pub const BATCH_ACK_MESSAGE: i32 = 200151;
+/// Which RocketMQ tags define a request code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Versions {
+    /// 4.9.8 and 5.3.3.
+    Both,
+    /// 4.9.8 only.
+    V4,
+    /// 5.3.3 only.
+    V5,
+}
+
+/// Which Java component registers a processor for a request code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JavaHandler {
+    /// The broker.
+    Broker,
+    /// The broker, and the client (the broker relays it to a client).
+    BrokerAndClient,
+    /// The client (the broker or NameServer sends it to a client).
+    Client,
+    /// The controller (5.3.3).
+    Controller,
+    /// The NameServer.
+    Namesrv,
+    /// The NameServer (5.3.3) and the controller.
+    NamesrvAndController,
+    /// No Java component registers it: Java answers REQUEST_CODE_NOT_SUPPORTED.
+    Nobody,
+}
+
+macro_rules! request_codes {
+    ($($name:ident = $value:literal, $versions:ident, $handler:ident;)*) => {
+        /// Request codes (`RequestCode`) as `i32` constants, one per row of the table.
+        #[allow(missing_docs)]
+        pub mod request {
+            $(
+                #[doc = concat!(stringify!($value), " (", stringify!($versions), "); Java handler: ", stringify!($handler), ".")]
+                pub const $name: i32 = $value;
+            )*
+        }
+
+        /// Every request code of 4.9.8 and 5.3.3, named as in Java.
+        #[allow(non_camel_case_types, missing_docs)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Request {
+            $($name,)*
+        }
+
+        impl Request {
+            /// Every request code, in table order.
+            pub const ALL: &'static [Request] = &[$(Request::$name,)*];
+
+            /// The code for a wire value, `None` for a value neither tag defines.
+            pub fn from_code(code: i32) -> Option<Request> {
+                match code {
+                    $($value => Some(Request::$name),)*
+                    _ => None,
+                }
+            }
+
+            /// The wire value.
+            pub fn code(self) -> i32 {
+                match self {
+                    $(Request::$name => $value,)*
+                }
+            }
+
+            /// The Java constant name.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Request::$name => stringify!($name),)*
+                }
+            }
+
+            /// Which tags define it.
+            pub fn versions(self) -> Versions {
+                match self {
+                    $(Request::$name => Versions::$versions,)*
+                }
+            }
+
+            /// Which Java component handles it.
+            pub fn java_handler(self) -> JavaHandler {
+                match self {
+                    $(Request::$name => JavaHandler::$handler,)*
+                }
+            }
+        }
+    };
+}
+
+request_codes! {
+    SEND_MESSAGE = 10, Both, Broker;
+    PULL_MESSAGE = 11, Both, Broker;
+    QUERY_MESSAGE = 12, Both, Broker;
+    QUERY_BROKER_OFFSET = 13, Both, Nobody;
+    QUERY_CONSUMER_OFFSET = 14, Both, Broker;
+    UPDATE_CONSUMER_OFFSET = 15, Both, Broker;
+    UPDATE_AND_CREATE_TOPIC = 17, Both, Broker;
+    UPDATE_AND_CREATE_TOPIC_LIST = 18, V5, Broker;
+    GET_ALL_TOPIC_CONFIG = 21, Both, Broker;
+    GET_TOPIC_CONFIG_LIST = 22, Both, Nobody;
+    GET_TOPIC_NAME_LIST = 23, Both, Nobody;
+    UPDATE_BROKER_CONFIG = 25, Both, Broker;
+    GET_BROKER_CONFIG = 26, Both, Broker;
+    TRIGGER_DELETE_FILES = 27, Both, Nobody;
+    GET_BROKER_RUNTIME_INFO = 28, Both, Broker;
+    SEARCH_OFFSET_BY_TIMESTAMP = 29, Both, Broker;
+    GET_MAX_OFFSET = 30, Both, Broker;
+    GET_MIN_OFFSET = 31, Both, Broker;
+    GET_EARLIEST_MSG_STORETIME = 32, Both, Broker;
+    VIEW_MESSAGE_BY_ID = 33, Both, Broker;
+    HEART_BEAT = 34, Both, Broker;
+    UNREGISTER_CLIENT = 35, Both, Broker;
+    CONSUMER_SEND_MSG_BACK = 36, Both, Broker;
+    END_TRANSACTION = 37, Both, Broker;
+    GET_CONSUMER_LIST_BY_GROUP = 38, Both, Broker;
+    CHECK_TRANSACTION_STATE = 39, Both, Client;
+    NOTIFY_CONSUMER_IDS_CHANGED = 40, Both, Client;
+    LOCK_BATCH_MQ = 41, Both, Broker;
+    UNLOCK_BATCH_MQ = 42, Both, Broker;
+    GET_ALL_CONSUMER_OFFSET = 43, Both, Broker;
+    GET_ALL_DELAY_OFFSET = 45, Both, Broker;
+    CHECK_CLIENT_CONFIG = 46, Both, Broker;
+    GET_CLIENT_CONFIG = 47, V5, Nobody;
+    UPDATE_AND_CREATE_ACL_CONFIG = 50, V4, Broker;
+    DELETE_ACL_CONFIG = 51, V4, Broker;
+    GET_BROKER_CLUSTER_ACL_INFO = 52, V4, Broker;
+    UPDATE_GLOBAL_WHITE_ADDRS_CONFIG = 53, V4, Broker;
+    GET_TIMER_CHECK_POINT = 60, V5, Broker;
+    GET_TIMER_METRICS = 61, V5, Broker;
+    PUT_KV_CONFIG = 100, Both, Namesrv;
+    GET_KV_CONFIG = 101, Both, Namesrv;
+    DELETE_KV_CONFIG = 102, Both, Namesrv;
+    REGISTER_BROKER = 103, Both, Namesrv;
+    UNREGISTER_BROKER = 104, Both, Namesrv;
+    GET_ROUTEINFO_BY_TOPIC = 105, Both, Namesrv;
+    GET_BROKER_CLUSTER_INFO = 106, Both, Namesrv;
+    UPDATE_AND_CREATE_SUBSCRIPTIONGROUP = 200, Both, Broker;
+    GET_ALL_SUBSCRIPTIONGROUP_CONFIG = 201, Both, Broker;
+    GET_TOPIC_STATS_INFO = 202, Both, Broker;
+    GET_CONSUMER_CONNECTION_LIST = 203, Both, Broker;
+    GET_PRODUCER_CONNECTION_LIST = 204, Both, Broker;
+    WIPE_WRITE_PERM_OF_BROKER = 205, Both, Namesrv;
+    GET_ALL_TOPIC_LIST_FROM_NAMESERVER = 206, Both, Namesrv;
+    DELETE_SUBSCRIPTIONGROUP = 207, Both, Broker;
+    GET_CONSUME_STATS = 208, Both, Broker;
+    SUSPEND_CONSUMER = 209, Both, Nobody;
+    RESUME_CONSUMER = 210, Both, Nobody;
+    RESET_CONSUMER_OFFSET_IN_CONSUMER = 211, Both, Nobody;
+    RESET_CONSUMER_OFFSET_IN_BROKER = 212, Both, Nobody;
+    ADJUST_CONSUMER_THREAD_POOL = 213, Both, Nobody;
+    WHO_CONSUME_THE_MESSAGE = 214, Both, Nobody;
+    DELETE_TOPIC_IN_BROKER = 215, Both, Broker;
+    DELETE_TOPIC_IN_NAMESRV = 216, Both, Namesrv;
+    REGISTER_TOPIC_IN_NAMESRV = 217, V5, Namesrv;
+    GET_KVLIST_BY_NAMESPACE = 219, Both, Namesrv;
+    RESET_CONSUMER_CLIENT_OFFSET = 220, Both, Client;
+    GET_CONSUMER_STATUS_FROM_CLIENT = 221, Both, Client;
+    INVOKE_BROKER_TO_RESET_OFFSET = 222, Both, Broker;
+    INVOKE_BROKER_TO_GET_CONSUMER_STATUS = 223, Both, Broker;
+    GET_TOPICS_BY_CLUSTER = 224, Both, Namesrv;
+    UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST = 225, V5, Broker;
+    QUERY_TOPIC_CONSUME_BY_WHO = 300, Both, Broker;
+    REGISTER_FILTER_SERVER = 301, Both, Nobody;
+    REGISTER_MESSAGE_FILTER_CLASS = 302, Both, Nobody;
+    QUERY_CONSUME_TIME_SPAN = 303, Both, Broker;
+    GET_SYSTEM_TOPIC_LIST_FROM_NS = 304, Both, Namesrv;
+    GET_SYSTEM_TOPIC_LIST_FROM_BROKER = 305, Both, Broker;
+    CLEAN_EXPIRED_CONSUMEQUEUE = 306, Both, Broker;
+    GET_CONSUMER_RUNNING_INFO = 307, Both, BrokerAndClient;
+    QUERY_CORRECTION_OFFSET = 308, Both, Broker;
+    CONSUME_MESSAGE_DIRECTLY = 309, Both, BrokerAndClient;
+    SEND_MESSAGE_V2 = 310, Both, Broker;
+    GET_UNIT_TOPIC_LIST = 311, Both, Namesrv;
+    GET_HAS_UNIT_SUB_TOPIC_LIST = 312, Both, Namesrv;
+    GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST = 313, Both, Namesrv;
+    CLONE_GROUP_OFFSET = 314, Both, Broker;
+    VIEW_BROKER_STATS_DATA = 315, Both, Broker;
+    CLEAN_UNUSED_TOPIC = 316, Both, Broker;
+    GET_BROKER_CONSUME_STATS = 317, Both, Broker;
+    UPDATE_NAMESRV_CONFIG = 318, Both, Namesrv;
+    GET_NAMESRV_CONFIG = 319, Both, Namesrv;
+    SEND_BATCH_MESSAGE = 320, Both, Broker;
+    QUERY_CONSUME_QUEUE = 321, Both, Broker;
+    QUERY_DATA_VERSION = 322, Both, Namesrv;
+    RESUME_CHECK_HALF_MESSAGE = 323, Both, Broker;
+    SEND_REPLY_MESSAGE = 324, Both, Broker;
+    SEND_REPLY_MESSAGE_V2 = 325, Both, Broker;
+    PUSH_REPLY_MESSAGE_TO_CLIENT = 326, Both, Client;
+    ADD_WRITE_PERM_OF_BROKER = 327, Both, Namesrv;
+    GET_ALL_PRODUCER_INFO = 328, Both, Broker;
+    DELETE_EXPIRED_COMMITLOG = 329, Both, Broker;
+    QUERY_TOPICS_BY_CONSUMER = 343, V5, Broker;
+    QUERY_SUBSCRIPTION_BY_CONSUMER = 345, V5, Broker;
+    GET_TOPIC_CONFIG = 351, V5, Broker;
+    GET_SUBSCRIPTIONGROUP_CONFIG = 352, V5, Broker;
+    UPDATE_AND_GET_GROUP_FORBIDDEN = 353, V5, Broker;
+    CHECK_ROCKSDB_CQ_WRITE_PROGRESS = 354, V5, Broker;
+    EXPORT_ROCKSDB_CONFIG_TO_JSON = 355, V5, Broker;
+    LITE_PULL_MESSAGE = 361, V5, Broker;
+    RECALL_MESSAGE = 370, V5, Broker;
+    QUERY_ASSIGNMENT = 400, V5, Broker;
+    SET_MESSAGE_REQUEST_MODE = 401, V5, Broker;
+    GET_ALL_MESSAGE_REQUEST_MODE = 402, V5, Broker;
+    UPDATE_AND_CREATE_STATIC_TOPIC = 513, V5, Broker;
+    GET_BROKER_MEMBER_GROUP = 901, V5, Namesrv;
+    ADD_BROKER = 902, V5, Nobody;
+    REMOVE_BROKER = 903, V5, Nobody;
+    BROKER_HEARTBEAT = 904, V5, NamesrvAndController;
+    NOTIFY_MIN_BROKER_ID_CHANGE = 905, V5, Broker;
+    EXCHANGE_BROKER_HA_INFO = 906, V5, Broker;
+    GET_BROKER_HA_STATUS = 907, V5, Broker;
+    RESET_MASTER_FLUSH_OFFSET = 908, V5, Broker;
+    CONTROLLER_ALTER_SYNC_STATE_SET = 1001, V5, Controller;
+    CONTROLLER_ELECT_MASTER = 1002, V5, Controller;
+    CONTROLLER_REGISTER_BROKER = 1003, V5, Controller;
+    CONTROLLER_GET_REPLICA_INFO = 1004, V5, Controller;
+    CONTROLLER_GET_METADATA_INFO = 1005, V5, Controller;
+    CONTROLLER_GET_SYNC_STATE_DATA = 1006, V5, Controller;
+    GET_BROKER_EPOCH_CACHE = 1007, V5, Broker;
+    NOTIFY_BROKER_ROLE_CHANGED = 1008, V5, Broker;
+    UPDATE_CONTROLLER_CONFIG = 1009, V5, Controller;
+    GET_CONTROLLER_CONFIG = 1010, V5, Controller;
+    CLEAN_BROKER_DATA = 1011, V5, Controller;
+    CONTROLLER_GET_NEXT_BROKER_ID = 1012, V5, Controller;
+    CONTROLLER_APPLY_BROKER_ID = 1013, V5, Controller;
+    BROKER_CLOSE_CHANNEL_REQUEST = 1014, V5, Nobody;
+    CHECK_NOT_ACTIVE_BROKER_REQUEST = 1015, V5, Nobody;
+    GET_BROKER_LIVE_INFO_REQUEST = 1016, V5, Nobody;
+    GET_SYNC_STATE_DATA_REQUEST = 1017, V5, Nobody;
+    RAFT_BROKER_HEART_BEAT_EVENT_REQUEST = 1018, V5, Nobody;
+    UPDATE_COLD_DATA_FLOW_CTR_CONFIG = 2001, V5, Broker;
+    REMOVE_COLD_DATA_FLOW_CTR_CONFIG = 2002, V5, Broker;
+    GET_COLD_DATA_FLOW_CTR_INFO = 2003, V5, Broker;
+    SET_COMMITLOG_READ_MODE = 2004, V5, Broker;
+    AUTH_CREATE_USER = 3001, V5, Broker;
+    AUTH_UPDATE_USER = 3002, V5, Broker;
+    AUTH_DELETE_USER = 3003, V5, Broker;
+    AUTH_GET_USER = 3004, V5, Broker;
+    AUTH_LIST_USER = 3005, V5, Broker;
+    AUTH_CREATE_ACL = 3006, V5, Broker;
+    AUTH_UPDATE_ACL = 3007, V5, Broker;
+    AUTH_DELETE_ACL = 3008, V5, Broker;
+    AUTH_GET_ACL = 3009, V5, Broker;
+    AUTH_LIST_ACL = 3010, V5, Broker;
+    POP_MESSAGE = 200050, V5, Broker;
+    ACK_MESSAGE = 200051, V5, Broker;
+    PEEK_MESSAGE = 200052, V5, Broker;
+    CHANGE_MESSAGE_INVISIBLETIME = 200053, V5, Broker;
+    NOTIFICATION = 200054, V5, Broker;
+    POLLING_INFO = 200055, V5, Broker;
+    POP_ROLLBACK = 200056, V5, Broker;
+    BATCH_ACK_MESSAGE = 200151, V5, Broker;
 }
 
 /// Response codes (`RemotingSysResponseCode` + `ResponseCode`).
@@ -479,171 +411,7 @@ pub mod response {
 
 /// The Java constant name of a request code, for logs and listings.
 pub fn request_name(code: i32) -> Option<&'static str> {
-    Some(match code {
-        10 => "SEND_MESSAGE",
-        11 => "PULL_MESSAGE",
-        12 => "QUERY_MESSAGE",
-        13 => "QUERY_BROKER_OFFSET",
-        14 => "QUERY_CONSUMER_OFFSET",
-        15 => "UPDATE_CONSUMER_OFFSET",
-        17 => "UPDATE_AND_CREATE_TOPIC",
-        18 => "UPDATE_AND_CREATE_TOPIC_LIST",
-        21 => "GET_ALL_TOPIC_CONFIG",
-        22 => "GET_TOPIC_CONFIG_LIST",
-        23 => "GET_TOPIC_NAME_LIST",
-        25 => "UPDATE_BROKER_CONFIG",
-        26 => "GET_BROKER_CONFIG",
-        27 => "TRIGGER_DELETE_FILES",
-        28 => "GET_BROKER_RUNTIME_INFO",
-        29 => "SEARCH_OFFSET_BY_TIMESTAMP",
-        30 => "GET_MAX_OFFSET",
-        31 => "GET_MIN_OFFSET",
-        32 => "GET_EARLIEST_MSG_STORETIME",
-        33 => "VIEW_MESSAGE_BY_ID",
-        34 => "HEART_BEAT",
-        35 => "UNREGISTER_CLIENT",
-        36 => "CONSUMER_SEND_MSG_BACK",
-        37 => "END_TRANSACTION",
-        38 => "GET_CONSUMER_LIST_BY_GROUP",
-        39 => "CHECK_TRANSACTION_STATE",
-        40 => "NOTIFY_CONSUMER_IDS_CHANGED",
-        41 => "LOCK_BATCH_MQ",
-        42 => "UNLOCK_BATCH_MQ",
-        43 => "GET_ALL_CONSUMER_OFFSET",
-        45 => "GET_ALL_DELAY_OFFSET",
-        46 => "CHECK_CLIENT_CONFIG",
-        47 => "GET_CLIENT_CONFIG",
-        50 => "UPDATE_AND_CREATE_ACL_CONFIG",
-        51 => "DELETE_ACL_CONFIG",
-        52 => "GET_BROKER_CLUSTER_ACL_INFO",
-        53 => "UPDATE_GLOBAL_WHITE_ADDRS_CONFIG",
-        60 => "GET_TIMER_CHECK_POINT",
-        61 => "GET_TIMER_METRICS",
-        100 => "PUT_KV_CONFIG",
-        101 => "GET_KV_CONFIG",
-        102 => "DELETE_KV_CONFIG",
-        103 => "REGISTER_BROKER",
-        104 => "UNREGISTER_BROKER",
-        105 => "GET_ROUTEINFO_BY_TOPIC",
-        106 => "GET_BROKER_CLUSTER_INFO",
-        200 => "UPDATE_AND_CREATE_SUBSCRIPTIONGROUP",
-        201 => "GET_ALL_SUBSCRIPTIONGROUP_CONFIG",
-        202 => "GET_TOPIC_STATS_INFO",
-        203 => "GET_CONSUMER_CONNECTION_LIST",
-        204 => "GET_PRODUCER_CONNECTION_LIST",
-        205 => "WIPE_WRITE_PERM_OF_BROKER",
-        206 => "GET_ALL_TOPIC_LIST_FROM_NAMESERVER",
-        207 => "DELETE_SUBSCRIPTIONGROUP",
-        208 => "GET_CONSUME_STATS",
-        209 => "SUSPEND_CONSUMER",
-        210 => "RESUME_CONSUMER",
-        211 => "RESET_CONSUMER_OFFSET_IN_CONSUMER",
-        212 => "RESET_CONSUMER_OFFSET_IN_BROKER",
-        213 => "ADJUST_CONSUMER_THREAD_POOL",
-        214 => "WHO_CONSUME_THE_MESSAGE",
-        215 => "DELETE_TOPIC_IN_BROKER",
-        216 => "DELETE_TOPIC_IN_NAMESRV",
-        217 => "REGISTER_TOPIC_IN_NAMESRV",
-        219 => "GET_KVLIST_BY_NAMESPACE",
-        220 => "RESET_CONSUMER_CLIENT_OFFSET",
-        221 => "GET_CONSUMER_STATUS_FROM_CLIENT",
-        222 => "INVOKE_BROKER_TO_RESET_OFFSET",
-        223 => "INVOKE_BROKER_TO_GET_CONSUMER_STATUS",
-        224 => "GET_TOPICS_BY_CLUSTER",
-        225 => "UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST",
-        300 => "QUERY_TOPIC_CONSUME_BY_WHO",
-        301 => "REGISTER_FILTER_SERVER",
-        302 => "REGISTER_MESSAGE_FILTER_CLASS",
-        303 => "QUERY_CONSUME_TIME_SPAN",
-        304 => "GET_SYSTEM_TOPIC_LIST_FROM_NS",
-        305 => "GET_SYSTEM_TOPIC_LIST_FROM_BROKER",
-        306 => "CLEAN_EXPIRED_CONSUMEQUEUE",
-        307 => "GET_CONSUMER_RUNNING_INFO",
-        308 => "QUERY_CORRECTION_OFFSET",
-        309 => "CONSUME_MESSAGE_DIRECTLY",
-        310 => "SEND_MESSAGE_V2",
-        311 => "GET_UNIT_TOPIC_LIST",
-        312 => "GET_HAS_UNIT_SUB_TOPIC_LIST",
-        313 => "GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST",
-        314 => "CLONE_GROUP_OFFSET",
-        315 => "VIEW_BROKER_STATS_DATA",
-        316 => "CLEAN_UNUSED_TOPIC",
-        317 => "GET_BROKER_CONSUME_STATS",
-        318 => "UPDATE_NAMESRV_CONFIG",
-        319 => "GET_NAMESRV_CONFIG",
-        320 => "SEND_BATCH_MESSAGE",
-        321 => "QUERY_CONSUME_QUEUE",
-        322 => "QUERY_DATA_VERSION",
-        323 => "RESUME_CHECK_HALF_MESSAGE",
-        324 => "SEND_REPLY_MESSAGE",
-        325 => "SEND_REPLY_MESSAGE_V2",
-        326 => "PUSH_REPLY_MESSAGE_TO_CLIENT",
-        327 => "ADD_WRITE_PERM_OF_BROKER",
-        328 => "GET_ALL_PRODUCER_INFO",
-        329 => "DELETE_EXPIRED_COMMITLOG",
-        343 => "QUERY_TOPICS_BY_CONSUMER",
-        345 => "QUERY_SUBSCRIPTION_BY_CONSUMER",
-        351 => "GET_TOPIC_CONFIG",
-        352 => "GET_SUBSCRIPTIONGROUP_CONFIG",
-        353 => "UPDATE_AND_GET_GROUP_FORBIDDEN",
-        354 => "CHECK_ROCKSDB_CQ_WRITE_PROGRESS",
-        355 => "EXPORT_ROCKSDB_CONFIG_TO_JSON",
-        361 => "LITE_PULL_MESSAGE",
-        370 => "RECALL_MESSAGE",
-        400 => "QUERY_ASSIGNMENT",
-        401 => "SET_MESSAGE_REQUEST_MODE",
-        402 => "GET_ALL_MESSAGE_REQUEST_MODE",
-        513 => "UPDATE_AND_CREATE_STATIC_TOPIC",
-        901 => "GET_BROKER_MEMBER_GROUP",
-        902 => "ADD_BROKER",
-        903 => "REMOVE_BROKER",
-        904 => "BROKER_HEARTBEAT",
-        905 => "NOTIFY_MIN_BROKER_ID_CHANGE",
-        906 => "EXCHANGE_BROKER_HA_INFO",
-        907 => "GET_BROKER_HA_STATUS",
-        908 => "RESET_MASTER_FLUSH_OFFSET",
-        1001 => "CONTROLLER_ALTER_SYNC_STATE_SET",
-        1002 => "CONTROLLER_ELECT_MASTER",
-        1003 => "CONTROLLER_REGISTER_BROKER",
-        1004 => "CONTROLLER_GET_REPLICA_INFO",
-        1005 => "CONTROLLER_GET_METADATA_INFO",
-        1006 => "CONTROLLER_GET_SYNC_STATE_DATA",
-        1007 => "GET_BROKER_EPOCH_CACHE",
-        1008 => "NOTIFY_BROKER_ROLE_CHANGED",
-        1009 => "UPDATE_CONTROLLER_CONFIG",
-        1010 => "GET_CONTROLLER_CONFIG",
-        1011 => "CLEAN_BROKER_DATA",
-        1012 => "CONTROLLER_GET_NEXT_BROKER_ID",
-        1013 => "CONTROLLER_APPLY_BROKER_ID",
-        1014 => "BROKER_CLOSE_CHANNEL_REQUEST",
-        1015 => "CHECK_NOT_ACTIVE_BROKER_REQUEST",
-        1016 => "GET_BROKER_LIVE_INFO_REQUEST",
-        1017 => "GET_SYNC_STATE_DATA_REQUEST",
-        1018 => "RAFT_BROKER_HEART_BEAT_EVENT_REQUEST",
-        2001 => "UPDATE_COLD_DATA_FLOW_CTR_CONFIG",
-        2002 => "REMOVE_COLD_DATA_FLOW_CTR_CONFIG",
-        2003 => "GET_COLD_DATA_FLOW_CTR_INFO",
-        2004 => "SET_COMMITLOG_READ_MODE",
-        3001 => "AUTH_CREATE_USER",
-        3002 => "AUTH_UPDATE_USER",
-        3003 => "AUTH_DELETE_USER",
-        3004 => "AUTH_GET_USER",
-        3005 => "AUTH_LIST_USER",
-        3006 => "AUTH_CREATE_ACL",
-        3007 => "AUTH_UPDATE_ACL",
-        3008 => "AUTH_DELETE_ACL",
-        3009 => "AUTH_GET_ACL",
-        3010 => "AUTH_LIST_ACL",
-        200050 => "POP_MESSAGE",
-        200051 => "ACK_MESSAGE",
-        200052 => "PEEK_MESSAGE",
-        200053 => "CHANGE_MESSAGE_INVISIBLETIME",
-        200054 => "NOTIFICATION",
-        200055 => "POLLING_INFO",
-        200056 => "POP_ROLLBACK",
-        200151 => "BATCH_ACK_MESSAGE",
-        _ => return None,
-    })
+    Request::from_code(code).map(Request::name)
 }
 
 /// The Java constant name of a response code (5.3.3 name where the tags differ).

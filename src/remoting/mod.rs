@@ -15,7 +15,7 @@ pub mod fastjson;
 pub mod frame;
 mod header;
 
-pub use code::{request as RequestCode, response as ResponseCode};
+pub use code::{request as RequestCode, response as ResponseCode, JavaHandler, Request, Versions};
 pub use command::{LanguageCode, RemotingCommand, SerializeType, FLAG_ONEWAY, FLAG_RESPONSE, SERVER_VERSION};
 pub use custom_header::{CustomHeader, HeaderField};
 pub use ext_fields::ExtFields;

@@ -579,6 +579,30 @@ impl MessageStore {
         Ok(n)
     }
 
+    /// Java's `cleanExpiredConsumerQueue` (admin `cleanExpiredCQ`): drops the consume queues whose last entry
+    /// points below the commit log's min offset, i.e. that only index deleted messages (`SCHEDULE_TOPIC_XXXX`
+    /// kept). Works per topic: a topic goes when every one of its queues is expired. Returns how many went.
+    pub fn clean_expired_consume_queue(&self) -> Result<usize> {
+        let min = self.commit_log.min_offset();
+        let mut n = 0;
+        for topic in self.consume_queues.topics() {
+            if topic == super::message::SCHEDULE_TOPIC {
+                continue;
+            }
+            let queues = self.consume_queues.queues_of(&topic);
+            let expired = |cq: &Arc<crate::store::consume_queue::ConsumeQueue>| {
+                let last = cq.max_physic_offset();
+                last >= 0 && last < min
+            };
+            if !queues.is_empty() && queues.iter().all(expired) {
+                tracing::info!(topic, "cleanExpiredConsumerQueue: removing the consume queues of {topic}");
+                self.delete_topic_queues(&topic)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
     /// Deletes a topic's consume queues and counters.
     pub fn delete_topic_queues(&self, topic: &str) -> Result<()> {
         for cq in self.consume_queues.queues_of(topic) {

@@ -10,13 +10,7 @@ use crate::protocol::send::{
 };
 use crate::remoting::{RemotingCommand, ResponseCode};
 
-/// Java's `RemotingCommandException` text for a `@CFNotNull` header field that is missing.
-fn missing_field(req: &RemotingCommand, field: &str) -> RemotingCommand {
-    req.error_response(
-        ResponseCode::SYSTEM_ERROR,
-        format!("org.apache.rocketmq.remoting.exception.RemotingCommandException: the custom field <{field}> is null"),
-    )
-}
+use super::missing_field;
 
 /// QUERY_MESSAGE: the records whose `KEYS` entry or `UNIQ_KEY` hashes to `topic#key` within the time range
 /// (the client re-checks the key), concatenated; QUERY_NOT_FOUND when none. With `_UNIQUE_KEY_QUERY=true`

@@ -98,13 +98,7 @@ pub(crate) fn reject_request(broker: &Broker, req: &RemotingCommand) -> Option<R
     None
 }
 
-/// Java's `RemotingCommandException` text for a `@CFNotNull` header field that is missing.
-fn missing_field(req: &RemotingCommand, field: &str) -> RemotingCommand {
-    req.error_response(
-        ResponseCode::SYSTEM_ERROR,
-        format!("org.apache.rocketmq.remoting.exception.RemotingCommandException: the custom field <{field}> is null"),
-    )
-}
+use super::missing_field;
 
 /// SEND_MESSAGE / SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE (the `batch` flag decides, not the code).
 pub(crate) async fn send_message(broker: &Broker, born_host: SocketAddr, req: &RemotingCommand) -> RemotingCommand {

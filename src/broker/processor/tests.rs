@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::broker::client::testing::FakeChannel;
 use crate::broker::client::ClientChannel;
-use crate::broker::processor::{client, consumer, not_supported};
+use crate::broker::processor::{client, consumer, Refusal};
 use crate::broker::protocol::{
     CheckClientRequestBody, ConsumeType, ConsumerData, GetConsumerListByGroupRequestHeader,
     GetConsumerListByGroupResponseBody, HeartbeatData, MessageModel, ProducerData, SubscriptionData,
@@ -183,7 +183,7 @@ fn check_client_config_rules() {
 #[test]
 fn unknown_codes_get_javas_remark() {
     let req = RemotingCommand::request(RequestCode::SEND_MESSAGE_V2);
-    let response = not_supported(&req);
+    let response = Refusal::not_supported(req.code).into_response(&req);
     assert_eq!(response.code, ResponseCode::REQUEST_CODE_NOT_SUPPORTED);
     assert_eq!(response.remark.as_deref(), Some(" request type 310 not supported"));
 }

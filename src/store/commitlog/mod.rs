@@ -203,6 +203,16 @@ impl CommitLog {
         }
     }
 
+    /// How long the put lock has been held now, in ms (0 when free; Java `lockTimeMills`).
+    pub fn lock_time_mills(&self) -> i64 {
+        let begin = self.begin_time_in_lock.load(Ordering::Relaxed);
+        if begin > 0 {
+            (now_ms() - begin).max(0)
+        } else {
+            0
+        }
+    }
+
     /// True if the put lock has been held longer than `timeout_ms` (Java `isOSPageCacheBusy`).
     pub fn is_os_page_cache_busy(&self, timeout_ms: u64) -> bool {
         let begin = self.begin_time_in_lock.load(Ordering::Relaxed);

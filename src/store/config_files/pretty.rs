@@ -71,14 +71,30 @@ impl Node {
     /// The pretty document, as `JSON.toJSONString(value, true)` writes it.
     pub fn to_pretty(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(4096);
-        write(&mut out, self, 0);
+        write(&mut out, self, Some(0));
+        out
+    }
+
+    /// The compact document, as `JSON.toJSONString(value)` writes it (what the broker sends on the wire).
+    pub fn to_compact(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(4096);
+        write(&mut out, self, None);
         out
     }
 }
 
-fn indent(out: &mut Vec<u8>, depth: usize) {
-    out.push(b'\n');
-    out.extend(std::iter::repeat(b'\t').take(depth));
+/// Nesting depth when pretty-printing, `None` for the compact form.
+type Depth = Option<usize>;
+
+fn deeper(depth: Depth) -> Depth {
+    depth.map(|d| d + 1)
+}
+
+fn indent(out: &mut Vec<u8>, depth: Depth) {
+    if let Some(depth) = depth {
+        out.push(b'\n');
+        out.extend(std::iter::repeat(b'\t').take(depth));
+    }
 }
 
 /// Java's `String.compareTo`: UTF-16 code unit order.
@@ -86,7 +102,7 @@ fn java_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-fn write(out: &mut Vec<u8>, node: &Node, depth: usize) {
+fn write(out: &mut Vec<u8>, node: &Node, depth: Depth) {
     match node {
         Node::Null => out.extend_from_slice(b"null"),
         Node::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
@@ -98,7 +114,7 @@ fn write(out: &mut Vec<u8>, node: &Node, depth: usize) {
             props.sort_by(|a, b| java_cmp(&a.0, &b.0));
             out.push(b'{');
             if props.is_empty() {
-                indent(out, depth + 1);
+                indent(out, deeper(depth));
             }
             write_entries(out, props.into_iter(), depth);
             indent(out, depth);
@@ -123,7 +139,7 @@ fn write(out: &mut Vec<u8>, node: &Node, depth: usize) {
                 first = false;
                 out.extend_from_slice(k.to_string().as_bytes());
                 out.push(b':');
-                write(out, v, depth + 1);
+                write(out, v, deeper(depth));
             }
             if !first {
                 indent(out, depth);
@@ -146,8 +162,8 @@ fn write(out: &mut Vec<u8>, node: &Node, depth: usize) {
                 if i > 0 {
                     out.push(b',');
                 }
-                indent(out, depth + 1);
-                write(out, item, depth + 1);
+                indent(out, deeper(depth));
+                write(out, item, deeper(depth));
             }
             if !items.is_empty() {
                 indent(out, depth);
@@ -157,15 +173,15 @@ fn write(out: &mut Vec<u8>, node: &Node, depth: usize) {
     }
 }
 
-fn write_entries<'a>(out: &mut Vec<u8>, entries: impl Iterator<Item = &'a (String, Node)>, depth: usize) {
+fn write_entries<'a>(out: &mut Vec<u8>, entries: impl Iterator<Item = &'a (String, Node)>, depth: Depth) {
     for (i, (k, v)) in entries.enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        indent(out, depth + 1);
+        indent(out, deeper(depth));
         write_string(out, k);
         out.push(b':');
-        write(out, v, depth + 1);
+        write(out, v, deeper(depth));
     }
 }
 

@@ -602,13 +602,17 @@ impl GroupsState {
     }
 
     /// The file with the inner forbidden maps in the order of Java's `new ConcurrentHashMap<>()`s.
-    fn encode(&self, flavor: Flavor) -> Vec<u8> {
+    fn to_node(&self, flavor: Flavor) -> Node {
         let mut file = self.file.clone();
         for topics in file.forbidden_table.values_mut() {
             let order = java_order::fresh_chm_order(topics.keys().map(String::as_str));
             java_order::reorder(topics, &order);
         }
-        file.encode(flavor)
+        file.to_node(flavor)
+    }
+
+    fn encode(&self, flavor: Flavor) -> Vec<u8> {
+        self.to_node(flavor).to_pretty()
     }
 }
 
@@ -683,6 +687,11 @@ impl SubscriptionGroupManager {
     /// The file's bytes for the current table.
     pub fn encode(&self) -> Vec<u8> {
         self.state.read().encode(self.flavor)
+    }
+
+    /// `encode()` without pretty-printing: the GET_ALL_SUBSCRIPTIONGROUP_CONFIG body.
+    pub fn encode_compact(&self) -> Vec<u8> {
+        self.state.read().to_node(self.flavor).to_compact()
     }
 
     /// Writes the file now (tmp → fsync → `.bak` → rename).

@@ -17,6 +17,7 @@
 //! `TopicConfigAndMappingSerializeWrapper`, which only goes over the wire; `topicQueueMapping.json` is a
 //! separate file).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
@@ -42,6 +43,10 @@ pub const RMQ_SYS_SCHEDULE_TOPIC: &str = "SCHEDULE_TOPIC_XXXX";
 pub const RMQ_SYS_BENCHMARK_TOPIC: &str = "BenchmarkTest";
 /// `TopicValidator.RMQ_SYS_TRANS_HALF_TOPIC`.
 pub const RMQ_SYS_TRANS_HALF_TOPIC: &str = "RMQ_SYS_TRANS_HALF_TOPIC";
+/// `TopicValidator.SYSTEM_TOPIC_PREFIX`.
+pub const SYSTEM_TOPIC_PREFIX: &str = "rmq_sys_";
+/// [5.3.3] `TopicValidator.RMQ_SYS_ROCKSDB_OFFSET_TOPIC`.
+pub const RMQ_SYS_ROCKSDB_OFFSET_TOPIC: &str = "CHECKPOINT_TOPIC";
 /// `TopicValidator.RMQ_SYS_TRACE_TOPIC`.
 pub const RMQ_SYS_TRACE_TOPIC: &str = "RMQ_SYS_TRACE_TOPIC";
 /// `TopicValidator.RMQ_SYS_TRANS_OP_HALF_TOPIC`.
@@ -819,6 +824,35 @@ impl TopicConfigManager {
             None => tracing::warn!("delete topic config failed, topic: {topic} not exists"),
         }
         old
+    }
+
+    /// `TopicValidator.getSystemTopicSet()` as this broker has it: Java's fixed set plus every topic the
+    /// manager's constructor registers as a system topic.
+    pub fn system_topic_set(&self) -> BTreeSet<String> {
+        let mut set: BTreeSet<String> = [
+            AUTO_CREATE_TOPIC_KEY_TOPIC,
+            RMQ_SYS_SCHEDULE_TOPIC,
+            RMQ_SYS_BENCHMARK_TOPIC,
+            RMQ_SYS_TRANS_HALF_TOPIC,
+            RMQ_SYS_TRACE_TOPIC,
+            RMQ_SYS_TRANS_OP_HALF_TOPIC,
+            RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC,
+            RMQ_SYS_SELF_TEST_TOPIC,
+            RMQ_SYS_OFFSET_MOVED_EVENT,
+        ]
+        .iter()
+        .map(|t| (*t).to_owned())
+        .collect();
+        if self.flavor.is_v5() {
+            set.insert(RMQ_SYS_ROCKSDB_OFFSET_TOPIC.to_owned());
+        }
+        set.extend(system_topics(self.flavor, &self.settings).into_iter().map(|t| t.topic_name));
+        set
+    }
+
+    /// `TopicValidator.isSystemTopic`: in [`Self::system_topic_set`] or prefixed `rmq_sys_`.
+    pub fn is_system_topic(&self, topic: &str) -> bool {
+        topic.starts_with(SYSTEM_TOPIC_PREFIX) || self.system_topic_set().contains(topic)
     }
 
     /// `buildTopicConfigSerializeWrapper` as the wire type, for REGISTER_BROKER.
