@@ -33,6 +33,7 @@ mod processor;
 pub mod protocol;
 pub mod rebalance_lock;
 pub mod schedule;
+pub mod stats;
 pub mod topic;
 pub mod uniq_id;
 
