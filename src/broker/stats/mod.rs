@@ -30,6 +30,11 @@
 //! | 202 (5.3.3) `topicPutTps` | [`topic_put_tps`](BrokerStatsManager::topic_put_tps)`(topic)` | `tpsTopicPutNums` |
 //! | 28 GET_BROKER_RUNTIME_INFO | [`runtime_info`](BrokerStatsManager::runtime_info)`(now_ms)`: the stats keys only | `StoreStatsService.getRuntimeInfo` + `BrokerStats` |
 //!
+//! The topic passed on the SEND path is the one the record was stored under, as Java reads `msg.getTopic()`
+//! after the put: `SCHEDULE_TOPIC_XXXX` for a delayed message, `%DLQ%<group>` when redirected. For
+//! CONSUMER_SEND_MSG_BACK Java 4.9.8 additionally counts `TOPIC_PUT_NUMS/SIZE` of `SCHEDULE_TOPIC_XXXX` (not
+//! `BROKER_PUT_NUMS`); that detail is not reproduced.
+//!
 //! [`sample`](BrokerStatsManager::sample) must run every second: the store's TPS windows (10, 60, 600) are
 //! counted in one-second samples. It takes the time from its caller, so tests drive it explicitly; the item
 //! windows are sampled when their period has come due since the manager's start (as Java's fixed-rate timers,
