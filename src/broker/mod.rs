@@ -34,6 +34,7 @@ pub mod protocol;
 pub mod rebalance_lock;
 pub mod runtime_info;
 pub mod schedule;
+pub mod stats;
 pub mod topic;
 pub mod uniq_id;
 
