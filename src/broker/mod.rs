@@ -116,8 +116,8 @@ pub struct Broker {
     /// [5.3.3] `MessageRequestModeManager`: SET_MESSAGE_REQUEST_MODE bodies by (topic, group), in memory.
     pub(crate) message_request_modes:
         DashMap<(String, String), crate::protocol::pull::SetMessageRequestModeRequestBody>,
-    /// When the broker was opened (ms since the epoch): `bootTimestamp` of the runtime info.
-    boot_timestamp: i64,
+    /// `BrokerStatsManager` + `StoreStatsService` figures (sampled every second by [`run_stats_sampling`]).
+    stats: Arc<stats::BrokerStatsManager>,
     /// The configuration's DataVersion (`Configuration.getDataVersionJson`), bumped by UPDATE_BROKER_CONFIG.
     config_version: Mutex<crate::protocol::data_version::DataVersion>,
 }
@@ -168,6 +168,12 @@ impl Broker {
                 hold.notify_message_arriving(topic, queue_id, max_offset);
             })));
         }
+        let stats = Arc::new(stats::BrokerStatsManager::new(
+            &config.broker_cluster_name,
+            &config.broker_name,
+            flavor,
+            crate::store::commitlog::now_ms(),
+        ));
         Ok(Broker {
             producers: Arc::new(ProducerManager::new(expiry)),
             consumers: Arc::new(ConsumerManager::new(expiry, config.notify_consumer_ids_changed_enable)),
@@ -186,7 +192,7 @@ impl Broker {
             pull_hold,
             rebalance_locks: RebalanceLockManager::new(),
             message_request_modes: DashMap::new(),
-            boot_timestamp: crate::store::commitlog::now_ms(),
+            stats,
             config_version: Mutex::new(crate::protocol::data_version::DataVersion::now()),
         })
     }
@@ -216,9 +222,9 @@ impl Broker {
         self.config_version.lock().next_version();
     }
 
-    /// When the broker was opened, ms since the epoch.
-    pub fn boot_timestamp(&self) -> i64 {
-        self.boot_timestamp
+    /// The broker's statistics.
+    pub fn stats(&self) -> &stats::BrokerStatsManager {
+        &self.stats
     }
 
     /// Which Java broker's conventions the store and config files follow (`thrusterStoreCompat`).
@@ -461,9 +467,32 @@ pub async fn start_on(
     let tasks = vec![
         tokio::spawn(broker.registry.clone().run(period, shutdown.clone())),
         tokio::spawn(client::run_housekeeping(broker.producers.clone(), broker.consumers.clone(), shutdown.clone())),
+        tokio::spawn(run_stats_sampling(broker.stats.clone(), shutdown.clone())),
         tokio::spawn(persist_offsets_periodically(broker.clone(), offsets_period, shutdown)),
     ];
     Ok(BrokerHandle { broker, main, fast, tasks })
+}
+
+/// Samples the statistics every second (`StoreStatsService`'s cadence; the item windows sample themselves
+/// when due) and rolls the daily counters at local midnight, until `shutdown` fires.
+async fn run_stats_sampling(stats: Arc<stats::BrokerStatsManager>, shutdown: Shutdown) {
+    use crate::store::commitlog::now_ms;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut midnight = stats::next_morning_ms(now_ms());
+    loop {
+        tokio::select! {
+            _ = shutdown.wait() => break,
+            _ = tick.tick() => {
+                let now = now_ms();
+                stats.sample(now);
+                if now >= midnight {
+                    stats.on_midnight();
+                    midnight = stats::next_morning_ms(now);
+                }
+            }
+        }
+    }
 }
 
 async fn bind_listeners(

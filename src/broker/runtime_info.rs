@@ -17,18 +17,6 @@ fn version(v5: bool) -> (i32, &'static str) {
     }
 }
 
-/// `[ D days, H hours, M minutes, S seconds ]` of the time since boot.
-pub fn runtime_text(boot_ms: i64, now_ms: i64) -> String {
-    let secs = (now_ms - boot_ms).max(0) / 1000;
-    format!(
-        "[ {} days, {} hours, {} minutes, {} seconds ]",
-        secs / 86_400,
-        secs % 86_400 / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
 /// `UtilAll.humanReadableByteCount(bytes, false)`: `0 B`, `1.5 KiB`, `2.0 MiB` …
 pub fn human_bytes(bytes: i64) -> String {
     const UNIT: f64 = 1024.0;
@@ -67,8 +55,9 @@ pub fn collect(broker: &Broker) -> BTreeMap<String, String> {
     if v5 {
         put("brokerActive", (config.broker_role != crate::broker::BrokerRole::Slave).to_string());
     }
-    put("bootTimestamp", broker.boot_timestamp().to_string());
-    put("runtime", runtime_text(broker.boot_timestamp(), now));
+    for (k, v) in broker.stats().runtime_info(now) {
+        put(&k, v);
+    }
     let commit_log = store.commit_log();
     put("commitLogMinOffset", commit_log.min_offset().to_string());
     put("commitLogMaxOffset", commit_log.max_offset().to_string());
@@ -125,7 +114,6 @@ mod tests {
 
     #[test]
     fn texts_like_java() {
-        assert_eq!(runtime_text(0, 93_784_000), "[ 1 days, 2 hours, 3 minutes, 4 seconds ]");
         assert_eq!(human_bytes(0), "0 B");
         assert_eq!(human_bytes(1536), "1.5 KiB");
         assert_eq!(human_bytes(3 * 1024 * 1024 * 1024), "3.0 GiB");

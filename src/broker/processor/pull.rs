@@ -280,8 +280,17 @@ fn read(broker: &Broker, pull: &Pull) -> Option<Read> {
             return Some(Read { result, reset: true });
         }
     }
+    let started = std::time::Instant::now();
     let result =
         store.get_message(&pull.group, &pull.topic, pull.queue_id, pull.offset, pull.max_msgs, Some(&pull.filter))?;
+    let elapsed = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    if result.status == GetMessageStatus::Found {
+        let count = i32::try_from(result.messages.len()).unwrap_or(i32::MAX);
+        let bytes = i64::try_from(result.buffer_total_size).unwrap_or(i64::MAX);
+        broker.stats().on_get(&pull.group, &pull.topic, count, bytes, elapsed);
+    } else {
+        broker.stats().on_get_miss(elapsed);
+    }
     Some(Read { result, reset: false })
 }
 

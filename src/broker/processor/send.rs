@@ -347,7 +347,9 @@ async fn send_single(
         reconsume_times,
         prepared_transaction_offset: 0,
     };
+    let started = std::time::Instant::now();
     let result = broker.store().put_message(msg).await;
+    record_put(broker, &topic_config.topic_name, &result, started);
     reply.put_result(broker, &result, queue_id, uniq, dialect)
 }
 
@@ -396,8 +398,21 @@ async fn send_batch(
         store_host: broker.store_host(),
         reconsume_times: header.reconsume_times.unwrap_or(0),
     };
+    let started = std::time::Instant::now();
     let result = broker.store().put_messages(&batch).await;
+    record_put(broker, &topic_config.topic_name, &result, started);
     reply.put_result(broker, &result, queue_id, None, Dialect::of(reply.req))
+}
+
+/// Counts a client SEND in the broker's statistics (`TOPIC_PUT_NUMS`/`SIZE`, the store's put figures).
+fn record_put(broker: &Broker, topic: &str, result: &PutMessageResult, started: std::time::Instant) {
+    let elapsed = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    match (&result.append, result.status.is_stored()) {
+        (Some(append), true) => {
+            broker.stats().on_put(topic, append.msg_num.max(1), i64::from(append.wrote_bytes), elapsed);
+        }
+        _ => broker.stats().on_put_failed(elapsed),
+    }
 }
 
 /// Builds SEND responses: every one carries `MSG_REGION` and `TRACE_ON`, as Java's `preSend` adds them.
@@ -680,8 +695,15 @@ pub(crate) async fn consumer_send_msg_back(broker: &Broker, req: &RemotingComman
         reconsume_times: old.reconsume_times + 1,
         prepared_transaction_offset: 0,
     };
+    let started = std::time::Instant::now();
     let result = broker.store().put_message(msg).await;
+    let elapsed = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     if result.status == PutMessageStatus::PutOk {
+        let stats = broker.stats();
+        if let Some(append) = &result.append {
+            stats.store().on_put(1, i64::from(append.wrote_bytes), elapsed);
+        }
+        stats.on_send_back(&group, &old.topic);
         req.response(ResponseCode::SUCCESS)
     } else {
         req.error_response(ResponseCode::SYSTEM_ERROR, result.status.java_name())

@@ -84,6 +84,7 @@ pub(crate) fn delete_subscription_group(ctx: &RequestCtx<'_>) -> Reply {
     let group = h.group_name.unwrap_or_default();
     tracing::info!(group, caller = %ctx.peer(), "deleteSubscriptionGroup");
     broker.subscription_groups().delete_subscription_group_config(&group);
+    broker.stats().on_group_deleted(&group);
     let clean = if v5 { h.clean_offset } else { h.remove_offset };
     if clean.unwrap_or(false) {
         broker.offsets().remove_offset(&group);

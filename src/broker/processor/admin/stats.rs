@@ -51,7 +51,7 @@ fn topic_consume_stats(
             OffsetWrapper { broker_offset, consumer_offset, last_timestamp, pull_offset },
         ));
     }
-    Some((table, 0.0)) // STATS-MERGE: broker.stats().group_get_tps(group, topic)
+    Some((table, broker.stats().consume_tps(group, topic)))
 }
 
 /// Drops topics the online group does not subscribe (when it subscribes anything).
@@ -143,11 +143,9 @@ pub(crate) fn get_broker_consume_stats(ctx: &RequestCtx<'_>) -> Reply {
 pub(crate) fn view_broker_stats_data(ctx: &RequestCtx<'_>) -> Reply {
     let h: ViewBrokerStatsDataRequestHeader = ctx.header();
     let (name, key) = (h.stats_name.unwrap_or_default(), h.stats_key.unwrap_or_default());
-    // STATS-MERGE: ctx.broker.stats().broker_stats_data(&name, &key)
-    let data: Option<serde_json::Value> = None;
-    match data {
+    match ctx.broker.stats().broker_stats_data(&name, &key) {
         Some(data) => Ok(ctx.success().with_body(fastjson::to_vec_plain(&data))),
-        None => Err(Refusal::system_error(format!("The stats <{name}> <{key}> not exist"))),
+        None => Err(Refusal::system_error(crate::broker::stats::stats_not_exist_remark(&name, &key))),
     }
 }
 

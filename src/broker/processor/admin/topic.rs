@@ -159,6 +159,7 @@ pub(crate) fn delete_topic(ctx: &RequestCtx<'_>) -> Reply {
         check_topic_name(ctx, &topic)?;
     }
     broker.topics().delete_topic_config(&topic);
+    broker.stats().on_topic_deleted(&topic);
     if v5 {
         broker.offsets().clean_offset_by_topic(&topic);
     }
@@ -206,7 +207,7 @@ pub(crate) fn get_topic_stats_info(ctx: &RequestCtx<'_>) -> Reply {
             TopicOffset { last_update_timestamp: last, max_offset: max, min_offset: min },
         ));
     }
-    let tps = v5.then_some(0.0); // STATS-MERGE: broker.stats().topic_put_tps(&topic)
+    let tps = v5.then(|| broker.stats().topic_put_tps(&topic));
     Ok(ctx.success().with_body(topic_stats_table(&table, tps)))
 }
 
