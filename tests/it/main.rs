@@ -3,8 +3,10 @@
 
 mod bad_input;
 mod broker;
+mod broker_admin;
 mod broker_pull;
 mod broker_send;
+mod compat_doc;
 mod golden;
 mod golden_bodies;
 mod namesrv;
