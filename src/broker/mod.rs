@@ -9,7 +9,6 @@
 //! - [`long_polling`]: where suspended pulls wait, woken per (topic, queue) by the store's arrival hook;
 //! - [`rebalance_lock`]: the LOCK_BATCH_MQ / UNLOCK_BATCH_MQ lock table;
 //! - [`client`]: producer and consumer group managers, NOTIFY_CONSUMER_IDS_CHANGED, channel expiry;
-//! - [`protocol`]: heartbeat-family wire types (to move to `crate::protocol::heartbeat`);
 //! - [`topic`]: topic naming rules (retry/DLQ topics, system topic names, `TopicValidator`);
 //! - [`schedule`]: the schedule service delivering due delay-level messages from `SCHEDULE_TOPIC_XXXX`;
 //! - [`uniq_id`]: `UNIQ_KEY` generation for messages stored without one.
@@ -30,7 +29,6 @@ pub mod local_address;
 pub mod long_polling;
 pub mod namesrv_registry;
 mod processor;
-pub mod protocol;
 pub mod rebalance_lock;
 pub mod runtime_info;
 pub mod schedule;

@@ -135,15 +135,15 @@ pub struct ConsumerConnection {
     pub connection_set: Vec<Connection>,
     /// From the heartbeats.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub consume_from_where: Option<crate::broker::protocol::ConsumeFromWhere>,
+    pub consume_from_where: Option<crate::protocol::heartbeat::ConsumeFromWhere>,
     /// From the heartbeats.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub consume_type: Option<crate::broker::protocol::ConsumeType>,
+    pub consume_type: Option<crate::protocol::heartbeat::ConsumeType>,
     /// From the heartbeats.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_model: Option<crate::broker::protocol::MessageModel>,
+    pub message_model: Option<crate::protocol::heartbeat::MessageModel>,
     /// Topic → subscription.
-    pub subscription_table: BTreeMap<String, crate::broker::protocol::SubscriptionData>,
+    pub subscription_table: BTreeMap<String, crate::protocol::heartbeat::SubscriptionData>,
 }
 
 /// Mirrors `body.ProducerInfo`.
@@ -186,7 +186,7 @@ pub struct QuerySubscriptionResponseBody {
     pub group: String,
     /// Its subscription of the topic.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscription_data: Option<crate::broker::protocol::SubscriptionData>,
+    pub subscription_data: Option<crate::protocol::heartbeat::SubscriptionData>,
     /// The topic.
     pub topic: String,
 }
@@ -223,7 +223,7 @@ pub struct QueryConsumeQueueResponseBody {
     pub queue_data: Vec<ConsumeQueueData>,
     /// The group's subscription of the topic.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscription_data: Option<crate::broker::protocol::SubscriptionData>,
+    pub subscription_data: Option<crate::protocol::heartbeat::SubscriptionData>,
 }
 
 /// Mirrors `admin.TopicStatsTable`: the GET_TOPIC_STATS_INFO body (`topicPutTps` is 5.3.3's).

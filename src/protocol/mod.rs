@@ -7,6 +7,8 @@
 //! - [`send`]: the SEND family (`SendMessageRequestHeader`/`V2`, `SendMessageResponseHeader`,
 //!   `ConsumerSendMsgBackRequestHeader`, `QueryMessageRequestHeader`, `ViewMessageRequestHeader`);
 //! - [`pull`]: the PULL family, consumer offsets, queue offsets, batch locks, assignments;
+//! - [`heartbeat`]: the client-management family (`HeartbeatData`, `ConsumerData`, `SubscriptionData`, …);
+//! - [`admin`], [`admin_body`]: the admin plane's headers and bodies;
 //! - [`body`]: `ClusterInfo`, `TopicList`, `KVTable`, `BrokerMemberGroup`, `GetBrokerMemberGroupResponseBody`.
 //!
 //! Bodies serialise with [`crate::remoting::fastjson`]: fields are declared in fastjson's (alphabetical)
@@ -16,6 +18,7 @@ pub mod admin;
 pub mod admin_body;
 pub mod body;
 pub mod data_version;
+pub mod heartbeat;
 pub mod namesrv;
 pub mod pull;
 pub mod route;

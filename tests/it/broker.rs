@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::Mutex;
-use thruster::broker::protocol::{
+use thruster::protocol::heartbeat::{
     ConsumeType, ConsumerData, GetConsumerListByGroupRequestHeader, GetConsumerListByGroupResponseBody, HeartbeatData,
     MessageModel, ProducerData, SubscriptionData, UnregisterClientRequestHeader,
 };

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 
 use super::{ClientChannel, ClientChannelInfo};
-use crate::broker::protocol::{
+use crate::protocol::heartbeat::{
     ConsumeFromWhere, ConsumeType, MessageModel, NotifyConsumerIdsChangedRequestHeader, SubscriptionData,
 };
 use crate::remoting::{RemotingCommand, RequestCode};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::broker::client::consumer_manager::ConsumeMode;
 use crate::broker::client::{ClientChannel, ClientChannelInfo};
-use crate::broker::protocol::{
+use crate::protocol::heartbeat::{
     CheckClientRequestBody, ConsumeType, HeartbeatData, UnregisterClientRequestHeader, EXPRESSION_SQL92, IS_SUB_CHANGE,
     IS_SUPPORT_HEART_BEAT_V2,
 };

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use tokio::time::Instant;
 
-use crate::broker::protocol::{MessageModel, SubscriptionData, EXPRESSION_TAG};
+use crate::protocol::heartbeat::{MessageModel, SubscriptionData, EXPRESSION_TAG};
 use crate::broker::Broker;
 use crate::protocol::pull::{
     pull_sys_flag, MessageQueue, OffsetMovedEvent, PullMessageRequestHeader, PullMessageResponseHeader,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::broker::client::testing::FakeChannel;
 use crate::broker::client::ClientChannel;
 use crate::broker::processor::{client, consumer, Refusal};
-use crate::broker::protocol::{
+use crate::protocol::heartbeat::{
     CheckClientRequestBody, ConsumeType, ConsumerData, GetConsumerListByGroupRequestHeader,
     GetConsumerListByGroupResponseBody, HeartbeatData, MessageModel, ProducerData, SubscriptionData,
     UnregisterClientRequestHeader,
