@@ -9,13 +9,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::Mutex;
+use thruster::broker::BrokerConfig;
+use thruster::net::{Connection, RemotingClient, RequestHandler, Server, Shutdown};
+use thruster::protocol::body::ClusterInfo;
 use thruster::protocol::heartbeat::{
     ConsumeType, ConsumerData, GetConsumerListByGroupRequestHeader, GetConsumerListByGroupResponseBody, HeartbeatData,
     MessageModel, ProducerData, SubscriptionData, UnregisterClientRequestHeader,
 };
-use thruster::broker::BrokerConfig;
-use thruster::net::{Connection, RemotingClient, RequestHandler, Server, Shutdown};
-use thruster::protocol::body::ClusterInfo;
 use thruster::protocol::namesrv::{
     GetRouteInfoRequestHeader, QueryDataVersionResponseHeader, RegisterBrokerRequestHeader,
 };

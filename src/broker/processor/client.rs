@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use crate::broker::client::consumer_manager::ConsumeMode;
 use crate::broker::client::{ClientChannel, ClientChannelInfo};
+use crate::broker::topic::retry_topic;
+use crate::broker::Broker;
 use crate::protocol::heartbeat::{
     CheckClientRequestBody, ConsumeType, HeartbeatData, UnregisterClientRequestHeader, EXPRESSION_SQL92, IS_SUB_CHANGE,
     IS_SUPPORT_HEART_BEAT_V2,
 };
-use crate::broker::topic::retry_topic;
-use crate::broker::Broker;
 use crate::protocol::route::{perm, topic_sys_flag};
 use crate::remoting::fastjson::from_slice;
 use crate::remoting::{ExtFields, RemotingCommand, ResponseCode};

@@ -3,8 +3,8 @@
 //! Mirrors the part of Java's `ConsumerManageProcessor` that needs no store (broker-client-protocol.md §2.6);
 //! QUERY_CONSUMER_OFFSET / UPDATE_CONSUMER_OFFSET join it on top of [`crate::broker::offset`].
 
-use crate::protocol::heartbeat::{GetConsumerListByGroupRequestHeader, GetConsumerListByGroupResponseBody};
 use crate::broker::Broker;
+use crate::protocol::heartbeat::{GetConsumerListByGroupRequestHeader, GetConsumerListByGroupResponseBody};
 use crate::remoting::fastjson::to_vec_plain;
 use crate::remoting::{ExtFields, RemotingCommand, ResponseCode};
 

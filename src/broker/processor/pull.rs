@@ -20,8 +20,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use tokio::time::Instant;
 
-use crate::protocol::heartbeat::{MessageModel, SubscriptionData, EXPRESSION_TAG};
 use crate::broker::Broker;
+use crate::protocol::heartbeat::{MessageModel, SubscriptionData, EXPRESSION_TAG};
 use crate::protocol::pull::{
     pull_sys_flag, MessageQueue, OffsetMovedEvent, PullMessageRequestHeader, PullMessageResponseHeader,
 };

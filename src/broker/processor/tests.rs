@@ -5,13 +5,13 @@ use std::sync::Arc;
 use crate::broker::client::testing::FakeChannel;
 use crate::broker::client::ClientChannel;
 use crate::broker::processor::{client, consumer, Refusal};
+use crate::broker::testing::TestBroker;
+use crate::broker::{Broker, BrokerConfig};
 use crate::protocol::heartbeat::{
     CheckClientRequestBody, ConsumeType, ConsumerData, GetConsumerListByGroupRequestHeader,
     GetConsumerListByGroupResponseBody, HeartbeatData, MessageModel, ProducerData, SubscriptionData,
     UnregisterClientRequestHeader,
 };
-use crate::broker::testing::TestBroker;
-use crate::broker::{Broker, BrokerConfig};
 use crate::remoting::fastjson::{from_slice, to_vec_plain};
 use crate::remoting::{RemotingCommand, RequestCode, ResponseCode, SERVER_VERSION};
 
