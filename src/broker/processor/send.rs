@@ -83,8 +83,7 @@ impl Dialect {
     }
 }
 
-/// A failed check: the response code and remark.
-type Refusal = (i32, String);
+use super::Refusal;
 
 /// `[REJECTREQUEST]`: what Java's remoting layer answers when the processor rejects work (page cache busy;
 /// [5.3.3] a slave without acting-master).
@@ -118,7 +117,7 @@ pub(crate) async fn send_message(broker: &Broker, born_host: SocketAddr, req: &R
     }
     let topic_config = match msg_check(broker, &header, born_host, dialect) {
         Ok(config) => config,
-        Err((code, remark)) => return reply.error(code, remark),
+        Err(refusal) => return reply.refuse(refusal),
     };
     let queue_id = match header.queue_id.unwrap_or(0) {
         q if q >= 0 => q,
@@ -144,19 +143,25 @@ fn msg_check(
     let topic = header.topic.as_deref().unwrap_or_default();
     let topics = broker.topics();
     if !perm::is_writeable(broker.registry().broker_permission()) && topics.is_order_topic(topic) {
-        return Err((
+        return Err(Refusal::new(
             ResponseCode::NO_PERMISSION,
             format!("the broker[{}] sending message is forbidden", broker.config().broker_ip1),
         ));
     }
-    validate_topic(topic).map_err(|remark| (dialect.invalid_parameter(), remark.to_owned()))?;
+    validate_topic(topic).map_err(|remark| Refusal::new(dialect.invalid_parameter(), remark))?;
     if topic::is_not_allowed_send_topic(topic) {
-        return Err((ResponseCode::NO_PERMISSION, format!("Sending message to topic[{topic}] is forbidden.")));
+        return Err(Refusal::new(
+            ResponseCode::NO_PERMISSION,
+            format!("Sending message to topic[{topic}] is forbidden."),
+        ));
     }
     let config = match topics.select_topic_config(topic) {
         Some(config) => config,
         None => create_topic_for_send(broker, header, topic, born_host).ok_or_else(|| {
-            (ResponseCode::TOPIC_NOT_EXIST, format!("topic[{topic}] not exist, apply first please!{}", dialect.faq()))
+            Refusal::new(
+                ResponseCode::TOPIC_NOT_EXIST,
+                format!("topic[{topic}] not exist, apply first please!{}", dialect.faq()),
+            )
         })?,
     };
     let queue_id = header.queue_id.unwrap_or(0);
@@ -166,7 +171,7 @@ fn msg_check(
             topic_config_to_string(&config, dialect)
         );
         tracing::warn!("{remark}");
-        return Err((dialect.invalid_parameter(), remark));
+        return Err(Refusal::new(dialect.invalid_parameter(), remark));
     }
     Ok(config)
 }
@@ -445,6 +450,10 @@ impl SendReply<'_> {
         self.respond(code, Some(remark), None)
     }
 
+    fn refuse(&self, refusal: Refusal) -> RemotingCommand {
+        self.respond(refusal.code, refusal.remark, None)
+    }
+
     /// `handlePutMessageResult`.
     fn put_result(
         &self,
@@ -463,13 +472,21 @@ impl SendReply<'_> {
                     transaction_id: uniq,
                     ..Default::default()
                 };
-                self.respond(result.status.response_code(), None, Some(&header))
+                self.respond(stored_code(result.status), None, Some(&header))
             }
-            _ => {
-                let (code, remark) = put_failure(broker, result.status, dialect);
-                self.error(code, remark)
-            }
+            _ => self.refuse(put_failure(broker, result.status, dialect)),
         }
+    }
+}
+
+/// The SEND response code of a put that stored the message (the one place store statuses become response
+/// codes, with [`put_failure`]; `handlePutMessageResult`).
+fn stored_code(status: PutMessageStatus) -> i32 {
+    match status {
+        PutMessageStatus::FlushDiskTimeout => ResponseCode::FLUSH_DISK_TIMEOUT,
+        PutMessageStatus::FlushSlaveTimeout => ResponseCode::FLUSH_SLAVE_TIMEOUT,
+        PutMessageStatus::SlaveNotAvailable => ResponseCode::SLAVE_NOT_AVAILABLE,
+        _ => ResponseCode::SUCCESS,
     }
 }
 
@@ -478,34 +495,37 @@ fn put_failure(broker: &Broker, status: PutMessageStatus, dialect: Dialect) -> R
     use PutMessageStatus::*;
     let store_config = broker.store().config();
     match status {
-        InSyncReplicasNotEnough => (ResponseCode::SYSTEM_ERROR, "in-sync replicas not enough".into()),
+        InSyncReplicasNotEnough => Refusal::new(
+            ResponseCode::SYSTEM_ERROR, "in-sync replicas not enough"),
         CreateMappedFileFailed => {
-            (ResponseCode::SYSTEM_ERROR, "create mapped file failed, server is busy or broken.".into())
+            Refusal::new(ResponseCode::SYSTEM_ERROR, "create mapped file failed, server is busy or broken.")
         }
-        MessageIllegal | PropertiesSizeExceeded => (
+        MessageIllegal | PropertiesSizeExceeded => Refusal::new(
             ResponseCode::MESSAGE_ILLEGAL,
             format!(
                 "the message is illegal, maybe msg body or properties length not matched. msg body length limit {}B, msg properties length limit 32KB.",
                 store_config.max_message_size
             ),
         ),
-        ServiceNotAvailable => (
+        ServiceNotAvailable => Refusal::new(
             ResponseCode::SERVICE_NOT_AVAILABLE,
             format!(
                 "service not available now. It may be caused by one of the following reasons: the broker's disk is full [{}], messages are put to the slave, message store has been shut down, etc.",
                 disk_util(broker)
             ),
         ),
-        OsPageCacheBusy => (
+        OsPageCacheBusy => Refusal::new(
             if dialect.v5 { ResponseCode::SYSTEM_BUSY } else { ResponseCode::SYSTEM_ERROR },
-            "[PC_SYNCHRONIZED]broker busy, start flow control for a while".into(),
+            "[PC_SYNCHRONIZED]broker busy, start flow control for a while",
         ),
-        LmqConsumeQueueNumExceeded => (
+        LmqConsumeQueueNumExceeded => Refusal::new(
             ResponseCode::SYSTEM_ERROR,
-            "[LMQ_CONSUME_QUEUE_NUM_EXCEEDED]broker config enableLmq and enableMultiDispatch, lmq consumeQueue num exceed maxLmqConsumeQueueNum config num, default limit 2w.".into(),
+            "[LMQ_CONSUME_QUEUE_NUM_EXCEEDED]broker config enableLmq and enableMultiDispatch, lmq consumeQueue num exceed maxLmqConsumeQueueNum config num, default limit 2w.",
         ),
-        UnknownError => (ResponseCode::SYSTEM_ERROR, "UNKNOWN_ERROR".into()),
-        _ => (ResponseCode::SYSTEM_ERROR, "UNKNOWN_ERROR DEFAULT".into()),
+        UnknownError => Refusal::new(
+            ResponseCode::SYSTEM_ERROR, "UNKNOWN_ERROR"),
+        _ => Refusal::new(
+            ResponseCode::SYSTEM_ERROR, "UNKNOWN_ERROR DEFAULT"),
     }
 }
 

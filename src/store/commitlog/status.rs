@@ -2,7 +2,6 @@
 
 use std::net::SocketAddr;
 
-use crate::remoting::ResponseCode;
 use crate::store::message::create_message_id;
 
 /// Store verdict on a put (Java `PutMessageStatus`, union of 4.9.8 and 5.3.3 variants).
@@ -75,20 +74,6 @@ impl PutMessageStatus {
                 | PutMessageStatus::FlushSlaveTimeout
                 | PutMessageStatus::SlaveNotAvailable
         )
-    }
-
-    /// SEND response code the Java broker answers with (`SendMessageProcessor.handlePutMessageResult`).
-    pub fn response_code(self) -> i32 {
-        use PutMessageStatus::*;
-        match self {
-            PutOk => ResponseCode::SUCCESS,
-            FlushDiskTimeout => ResponseCode::FLUSH_DISK_TIMEOUT,
-            FlushSlaveTimeout => ResponseCode::FLUSH_SLAVE_TIMEOUT,
-            SlaveNotAvailable => ResponseCode::SLAVE_NOT_AVAILABLE,
-            MessageIllegal | PropertiesSizeExceeded => ResponseCode::MESSAGE_ILLEGAL,
-            ServiceNotAvailable => ResponseCode::SERVICE_NOT_AVAILABLE,
-            _ => ResponseCode::SYSTEM_ERROR,
-        }
     }
 }
 
