@@ -13,17 +13,17 @@
 //! `consumequeue/SCHEDULE_TOPIC_XXXX/<l - 1>/`. Levels never used are absent.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use parking_lot::{Mutex, RwLock};
 use serde_json::Value;
 
 use super::bean::{self, BeanReader, BeanWriter, Extra};
+use super::document::{ConfigDocument, DocumentState};
 use super::pretty::Node;
 use super::topics::{fresh_version, version_for};
-use super::{config_path, Flavor, DELAY_OFFSET_JSON};
+use super::{Flavor, DELAY_OFFSET_JSON};
 use crate::protocol::data_version::DataVersion;
-use crate::store::config_file::{self, ConfigFileError, DecodeError, LoadSource};
+use crate::store::config_file::{ConfigFileError, DecodeError, LoadSource};
 
 /// `ScheduleMessageService.queueId2DelayLevel`.
 pub fn queue_id_to_delay_level(queue_id: i32) -> i32 {
@@ -101,11 +101,36 @@ impl DelayOffsetFile {
 /// and when the service stops; the caller does the same with [`DelayOffsetManager::persist`].
 #[derive(Debug)]
 pub struct DelayOffsetManager {
-    path: PathBuf,
-    flavor: Flavor,
     update_version_step: u64,
-    state: RwLock<(DelayOffsetFile, u64)>,
-    persist_lock: Mutex<()>,
+    doc: ConfigDocument<DelayState>,
+}
+
+/// The document and the count of updates since the version last moved.
+#[derive(Debug)]
+struct DelayState(DelayOffsetFile, u64);
+
+impl DocumentState for DelayState {
+    type File = DelayOffsetFile;
+
+    fn decode(bytes: &[u8], flavor: Flavor) -> Result<Option<DelayOffsetFile>, DecodeError> {
+        DelayOffsetFile::decode(bytes, flavor)
+    }
+
+    /// The `ConfigManager` part of `load()`: merges the file's levels; [5.3.3] takes its data version when it
+    /// has one.
+    fn merge(&mut self, file: DelayOffsetFile) {
+        let current = &mut self.0;
+        current.offset_table.extend(file.offset_table);
+        if file.data_version.is_some() {
+            current.data_version = file.data_version;
+            current.data_version_extra = file.data_version_extra;
+        }
+        current.extra = file.extra;
+    }
+
+    fn encode(&self, flavor: Flavor) -> Vec<u8> {
+        self.0.encode(flavor)
+    }
 }
 
 impl DelayOffsetManager {
@@ -113,83 +138,71 @@ impl DelayOffsetManager {
     /// `update_version_step` updates (`delayOffsetUpdateVersionStep`, default 200).
     pub fn new(store_root: &Path, flavor: Flavor, update_version_step: u64) -> Self {
         DelayOffsetManager {
-            path: config_path(store_root, DELAY_OFFSET_JSON),
-            flavor,
             update_version_step,
-            state: RwLock::new((DelayOffsetFile::new(flavor), 0)),
-            persist_lock: Mutex::new(()),
+            doc: ConfigDocument::new(
+                store_root,
+                DELAY_OFFSET_JSON,
+                flavor,
+                DelayState(DelayOffsetFile::new(flavor), 0),
+            ),
         }
     }
 
     /// The file's path.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.doc.path()
     }
 
-    /// `load()` (the `ConfigManager` part): merges the file's levels into the table; [5.3.3] takes its data
-    /// version when it has one. Follow with [`Self::correct_delay_offset`] once the consume queues are loaded.
+    /// `load()`: merges the file's levels into the table. Follow with [`Self::correct_delay_offset`] once the
+    /// consume queues are loaded.
     pub fn load(&self) -> Result<LoadSource, ConfigFileError> {
-        let flavor = self.flavor;
-        let loaded = config_file::load(&self.path, |b| DelayOffsetFile::decode(b, flavor))?;
-        if let Some(Some(file)) = loaded.value {
-            let mut state = self.state.write();
-            let current = &mut state.0;
-            current.offset_table.extend(file.offset_table);
-            if file.data_version.is_some() {
-                current.data_version = file.data_version;
-                current.data_version_extra = file.data_version_extra;
-            }
-            current.extra = file.extra;
-        }
-        Ok(loaded.source)
+        self.doc.load()
     }
 
     /// The file's bytes for the current table.
     pub fn encode(&self) -> Vec<u8> {
-        self.state.read().0.encode(self.flavor)
+        self.doc.encode()
     }
 
     /// Writes the file now (tmp → fsync → `.bak` → rename).
     pub fn persist(&self) -> Result<(), ConfigFileError> {
-        let _g = self.persist_lock.lock();
-        let bytes = self.encode();
-        config_file::persist(&self.path, &bytes)
+        self.doc.persist()
     }
 
     /// A copy of the whole document.
     pub fn snapshot(&self) -> DelayOffsetFile {
-        self.state.read().0.clone()
+        self.doc.read().0.clone()
     }
 
     /// Level → offset.
     pub fn offset_table(&self) -> BTreeMap<i32, i64> {
-        self.state.read().0.offset_table.clone()
+        self.doc.read().0.offset_table.clone()
     }
 
     /// The offset of `delay_level`, if the level was ever used.
     pub fn offset(&self, delay_level: i32) -> Option<i64> {
-        self.state.read().0.offset_table.get(&delay_level).copied()
+        self.doc.read().0.offset_table.get(&delay_level).copied()
     }
 
     /// [5.3.3] The data version (`None` for 4.9.8).
     pub fn data_version(&self) -> Option<DataVersion> {
-        self.state.read().0.data_version.map(|v| version_for(self.flavor, v))
+        self.doc.read().0.data_version.map(|v| version_for(self.doc.flavor(), v))
     }
 
     /// [5.3.3] `setDataVersion`.
     pub fn set_data_version(&self, version: DataVersion) {
-        if self.flavor.is_v5() {
-            self.state.write().0.data_version = Some(version);
+        if self.doc.flavor().is_v5() {
+            self.doc.write().0.data_version = Some(version);
         }
     }
 
     /// `updateOffset`: records delivery progress of a level. [5.3.3] Every `update_version_step`-th update
     /// moves the data version.
     pub fn update_offset(&self, delay_level: i32, offset: i64) {
-        let mut state = self.state.write();
-        let (file, counter) = &mut *state;
+        let mut state = self.doc.write();
+        let DelayState(file, counter) = &mut *state;
         file.offset_table.insert(delay_level, offset);
-        if self.flavor.is_v5() {
+        if self.doc.flavor().is_v5() {
             *counter += 1;
             if self.update_version_step > 0 && *counter % self.update_version_step == 0 {
                 if let Some(v) = file.data_version.as_mut() {
@@ -207,7 +220,7 @@ impl DelayOffsetManager {
         min_max: impl Fn(i32) -> Option<(i64, i64)>,
     ) -> Vec<(i32, i64, i64)> {
         let mut changed = Vec::new();
-        let mut state = self.state.write();
+        let mut state = self.doc.write();
         for level in levels {
             let Some(current) = state.0.offset_table.get(&level).copied() else {
                 continue;

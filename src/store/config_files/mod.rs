@@ -36,6 +36,7 @@ pub mod attributes;
 pub mod bean;
 pub mod consumer_offset;
 pub mod delay_offset;
+pub mod document;
 pub mod java_order;
 pub mod pretty;
 pub mod subscription_group;
