@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 /// answers); glibc malloc/free were ~25 % of the broker's instructions per SEND (callgrind).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use thruster::broker::{self, BrokerConfig, BrokerError, BrokerHandle, ConfigError};
+use thruster::broker::{self, BrokerConfig, BrokerError, BrokerHandle, ConfigError, ConfigFile};
 use thruster::namesrv::{self, JavaCompat, NamesrvConfig};
 use thruster::net::Shutdown;
 
@@ -160,7 +160,10 @@ fn broker_config(args: &BrokerArgs, namesrv_addr: Option<String>) -> anyhow::Res
         Some(path) => {
             let props = thruster::config::read_properties_file(path)?;
             tracing::info!("load config properties file OK, {}", path.display());
-            BrokerConfig::from_properties(props)
+            let mut config = BrokerConfig::from_properties(props.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            // Java's BrokerPathConfigHelper: UPDATE_BROKER_CONFIG rewrites the file the broker started from.
+            config.config_file = Some(ConfigFile { path: path.clone(), properties: props });
+            config
         }
         None => BrokerConfig::default(),
     };

@@ -59,11 +59,13 @@ macro_rules! broker_config {
             $( $(#[$m])* pub $field: $ty, )*
             /// Properties of the config file that name no field here (store keys among them), kept as read.
             pub extra: BTreeMap<String, String>,
+            /// The `-c` file the broker was started with (UPDATE_BROKER_CONFIG persists to it).
+            pub config_file: Option<ConfigFile>,
         }
 
         impl Default for BrokerConfig {
             fn default() -> Self {
-                BrokerConfig { $( $field: $default, )* extra: BTreeMap::new() }
+                BrokerConfig { $( $field: $default, )* extra: BTreeMap::new(), config_file: None }
             }
         }
 
@@ -191,6 +193,16 @@ broker_config! {
     store_path_root_dir: String = format!("{}/store", home_dir()) => "storePathRootDir",
     /// `haListenPort`: 0 means `listenPort + 1` ([`BrokerConfig::finish`]).
     ha_listen_port: i32 = 0 => "haListenPort",
+}
+
+/// The `-c` file: where it is and its properties in file order (Java's `BrokerPathConfigHelper` path and the
+/// `Properties` `BrokerStartup` registers with the broker's `Configuration`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigFile {
+    /// The file's path as given on the command line.
+    pub path: std::path::PathBuf,
+    /// Its properties, in file order.
+    pub properties: Vec<(String, String)>,
 }
 
 /// Why a configuration cannot start a broker (Java's `BrokerStartup` exits with -3 for these).

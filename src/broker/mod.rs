@@ -25,6 +25,8 @@
 pub mod client;
 pub mod config;
 pub mod dispatch;
+pub mod java_config;
+mod java_hash_order;
 pub mod local_address;
 pub mod long_polling;
 pub mod namesrv_registry;
@@ -46,7 +48,7 @@ use parking_lot::{Mutex, RwLock, RwLockReadGuard};
 use tokio::task::JoinHandle;
 
 pub use client::{ConsumerManager, ProducerManager};
-pub use config::{BrokerConfig, BrokerRole, ConfigError, FlushDiskType};
+pub use config::{BrokerConfig, BrokerRole, ConfigError, ConfigFile, FlushDiskType};
 pub use dispatch::Port;
 pub use namesrv_registry::NamesrvRegistry;
 
@@ -116,8 +118,8 @@ pub struct Broker {
         DashMap<(String, String), crate::protocol::pull::SetMessageRequestModeRequestBody>,
     /// `BrokerStatsManager` + `StoreStatsService` figures (sampled every second by [`run_stats_sampling`]).
     stats: Arc<stats::BrokerStatsManager>,
-    /// The configuration's DataVersion (`Configuration.getDataVersionJson`), bumped by UPDATE_BROKER_CONFIG.
-    config_version: Mutex<crate::protocol::data_version::DataVersion>,
+    /// Java's `Configuration`: what GET_BROKER_CONFIG prints and UPDATE_BROKER_CONFIG persists.
+    java_config: Mutex<java_config::JavaConfiguration>,
 }
 
 impl Broker {
@@ -185,13 +187,13 @@ impl Broker {
             uniq_ids: UniqIdGenerator::new(store_host.ip()),
             store_host: RwLock::new(store_host),
             schedule: Mutex::new(None),
+            java_config: Mutex::new(java_config::JavaConfiguration::new(flavor, &config)),
             config: RwLock::new(config),
             heartbeat_fingerprints: DashMap::new(),
             pull_hold,
             rebalance_locks: RebalanceLockManager::new(),
             message_request_modes: DashMap::new(),
             stats,
-            config_version: Mutex::new(crate::protocol::data_version::DataVersion::now()),
         })
     }
 
@@ -210,14 +212,26 @@ impl Broker {
         self.config.write()
     }
 
-    /// The configuration's DataVersion.
+    /// The configuration's DataVersion (`Configuration.getDataVersionJson`).
     pub fn config_version(&self) -> crate::protocol::data_version::DataVersion {
-        *self.config_version.lock()
+        self.java_config.lock().version()
     }
 
-    /// Bumps the configuration's DataVersion (after an update).
-    pub fn config_version_bump(&self) {
-        self.config_version.lock().next_version();
+    /// GET_BROKER_CONFIG's text (`Configuration.getAllConfigsFormatString`).
+    pub fn config_text(&self) -> String {
+        let config = self.config.read();
+        self.java_config.lock().text(&config)
+    }
+
+    /// UPDATE_BROKER_CONFIG (`Configuration.update`): applies `properties` live and persists the whole
+    /// configuration.
+    pub fn update_config(
+        &self,
+        properties: &[(String, String)],
+    ) -> Result<(), crate::store::config_file::ConfigFileError> {
+        let mut java = self.java_config.lock();
+        let mut config = self.config.write();
+        java.update(properties, &mut config)
     }
 
     /// The broker's statistics.

@@ -6,43 +6,38 @@
 
 use std::collections::BTreeMap;
 
+use crate::broker::java_config::config_black_list;
 use crate::broker::processor::{Refusal, Reply, RequestCtx};
 use crate::protocol::admin::GetBrokerConfigResponseHeader;
 use crate::protocol::body::KVTable;
 use crate::protocol::data_version::DataVersion;
 use crate::remoting::{fastjson, ResponseCode};
 
-/// Keys `UPDATE_BROKER_CONFIG` never changes (`initConfigBlackList`), besides those of `configBlackList`.
-const FIXED_BLACK_LIST: &[&str] = &["brokerConfigPath", "rocketmqHome", "configBlackList"];
-/// `configBlackList`'s default.
-const DEFAULT_CONFIG_BLACK_LIST: &str = "configBlackList;brokerConfigPath";
-
-fn black_listed(ctx: &RequestCtx<'_>, key: &str) -> bool {
-    let configured = ctx.broker.config().extra.get("configBlackList").cloned();
-    FIXED_BLACK_LIST.contains(&key)
-        || configured.as_deref().unwrap_or(DEFAULT_CONFIG_BLACK_LIST).split(';').any(|k| k.trim() == key)
-}
-
-/// UPDATE_BROKER_CONFIG: applies the body's `key=value` lines to the live configuration; a changed
-/// `brokerPermission` bumps the topic table's version and registers with the NameServers at once.
+/// UPDATE_BROKER_CONFIG: the body parsed as `MixAll.string2Properties` (a malformed `\uXXXX` escape is
+/// SYSTEM_ERROR "string2Properties error"), refused with NO_PERMISSION when it names a key of
+/// `initConfigBlackList`, else `Configuration.update` ([`crate::broker::java_config`]: applied live and
+/// persisted); a `brokerPermission` key bumps the topic table's version and registers at once.
 pub(crate) async fn update_broker_config(ctx: &RequestCtx<'_>) -> Reply {
     let broker = ctx.broker;
     tracing::info!(caller = %ctx.peer(), "Broker receive request to update config");
     let Some(body) = ctx.req.body.as_deref() else {
         return Ok(ctx.success());
     };
-    let properties = crate::config::parse_properties(&String::from_utf8_lossy(body));
-    if properties.iter().any(|(k, _)| black_listed(ctx, k)) {
+    let text = String::from_utf8_lossy(body);
+    if has_malformed_unicode_escape(&text) {
+        return Err(Refusal::new(ResponseCode::SYSTEM_ERROR, "string2Properties error"));
+    }
+    let properties = crate::config::parse_properties(&text);
+    let black_list = config_black_list(&broker.config());
+    if properties.iter().any(|(k, _)| black_list.contains(k)) {
         return Err(Refusal::new(ResponseCode::NO_PERMISSION, "Can not update config in black list."));
     }
     tracing::info!(?properties, "updateBrokerConfig, new config");
-    let permission_changed = properties.iter().any(|(k, _)| k == "brokerPermission");
-    {
-        let mut config = broker.config_mut();
-        config.apply_properties(properties.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    if let Err(e) = broker.update_config(&properties) {
+        // Java logs "persist string2File error" and still answers SUCCESS: the change is live.
+        tracing::error!("persist string2File error, {e}");
     }
-    broker.config_version_bump();
-    if permission_changed {
+    if properties.iter().any(|(k, _)| k == "brokerPermission") {
         let permission = broker.config().broker_permission;
         broker.registry().set_broker_permission(permission);
         broker.topics().update_data_version();
@@ -51,17 +46,31 @@ pub(crate) async fn update_broker_config(ctx: &RequestCtx<'_>) -> Reply {
     Ok(ctx.success())
 }
 
-/// GET_BROKER_CONFIG: every configuration property as `key=value` lines; the header's `version` is the
-/// configuration's DataVersion.
+/// `Properties.load` throws "Malformed \\uxxxx encoding" for a `\u` not followed by four hex digits.
+fn has_malformed_unicode_escape(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            if bytes.get(i + 1) == Some(&b'u') {
+                let hex = bytes.get(i + 2..i + 6);
+                if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                    return true;
+                }
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// GET_BROKER_CONFIG: `Configuration.getAllConfigsFormatString()` as the body; the header's `version` is the
+/// configuration's DataVersion as fastjson writes it.
 pub(crate) fn get_broker_config(ctx: &RequestCtx<'_>) -> Reply {
     let broker = ctx.broker;
-    let mut text = String::new();
-    for (k, v) in broker.config().to_properties() {
-        text.push_str(&k);
-        text.push('=');
-        text.push_str(&v);
-        text.push('\n');
-    }
+    let text = broker.config_text();
     let version: DataVersion = broker.config_version();
     let header = GetBrokerConfigResponseHeader {
         version: Some(String::from_utf8_lossy(&fastjson::to_vec_plain(&version)).into_owned()),
