@@ -33,7 +33,8 @@ pub(crate) async fn update_broker_config(ctx: &RequestCtx<'_>) -> Reply {
         return Err(Refusal::new(ResponseCode::NO_PERMISSION, "Can not update config in black list."));
     }
     tracing::info!(?properties, "updateBrokerConfig, new config");
-    if let Err(e) = broker.update_config(&properties) {
+    let update = properties.clone();
+    if let Err(e) = super::off_task(broker, move |b| b.update_config(&update)).await? {
         // Java logs "persist string2File error" and still answers SUCCESS: the change is live.
         tracing::error!("persist string2File error, {e}");
     }

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::is_slave_refusal;
+use super::{is_slave_refusal, off_task};
 use crate::broker::processor::{Refusal, Reply, RequestCtx};
 use crate::protocol::admin::{
     DeleteSubscriptionGroupRequestHeader, GetSubscriptionGroupConfigRequestHeader, UpdateGroupForbiddenRequestHeader,
@@ -32,7 +32,7 @@ fn body_value(ctx: &RequestCtx<'_>) -> Result<Option<Value>, Refusal> {
 }
 
 /// UPDATE_AND_CREATE_SUBSCRIPTIONGROUP: stores the `SubscriptionGroupConfig` body (4.9.8 refuses on a slave).
-pub(crate) fn update_and_create_subscription_group(ctx: &RequestCtx<'_>) -> Reply {
+pub(crate) async fn update_and_create_subscription_group(ctx: &RequestCtx<'_>) -> Reply {
     let broker = ctx.broker;
     if !broker.flavor().is_v5() {
         is_slave_refusal(ctx)?;
@@ -40,16 +40,15 @@ pub(crate) fn update_and_create_subscription_group(ctx: &RequestCtx<'_>) -> Repl
     tracing::info!(caller = %ctx.peer(), "updateAndCreateSubscriptionGroup");
     if let Some(value) = body_value(ctx)?.filter(|v| !v.is_null()) {
         let config = parse_group(value, broker.flavor())?;
-        broker
-            .subscription_groups()
-            .update_subscription_group_config(config)
+        off_task(broker, move |b| b.subscription_groups().update_subscription_group_config(config))
+            .await?
             .map_err(|e| Refusal::system_error(e.to_string()))?;
     }
     Ok(ctx.success())
 }
 
 /// [5.3.3] UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST: `{"groupConfigList":[…]}`.
-pub(crate) fn update_and_create_group_list(ctx: &RequestCtx<'_>) -> Reply {
+pub(crate) async fn update_and_create_group_list(ctx: &RequestCtx<'_>) -> Reply {
     let broker = ctx.broker;
     let mut configs = Vec::new();
     if let Some(Value::Object(mut body)) = body_value(ctx)? {
@@ -59,9 +58,8 @@ pub(crate) fn update_and_create_group_list(ctx: &RequestCtx<'_>) -> Reply {
             }
         }
     }
-    broker
-        .subscription_groups()
-        .update_subscription_group_config_list(configs)
+    off_task(broker, move |b| b.subscription_groups().update_subscription_group_config_list(configs))
+        .await?
         .map_err(|e| Refusal::system_error(e.to_string()))?;
     Ok(ctx.success())
 }
@@ -74,7 +72,7 @@ pub(crate) fn get_all_subscription_group(ctx: &RequestCtx<'_>) -> Reply {
 
 /// DELETE_SUBSCRIPTIONGROUP: removes the group and, when asked (`removeOffset` 4.9.8 / `cleanOffset` 5.3.3),
 /// its consumer offsets.
-pub(crate) fn delete_subscription_group(ctx: &RequestCtx<'_>) -> Reply {
+pub(crate) async fn delete_subscription_group(ctx: &RequestCtx<'_>) -> Reply {
     let broker = ctx.broker;
     let v5 = broker.flavor().is_v5();
     if !v5 {
@@ -83,12 +81,15 @@ pub(crate) fn delete_subscription_group(ctx: &RequestCtx<'_>) -> Reply {
     let h: DeleteSubscriptionGroupRequestHeader = ctx.header();
     let group = h.group_name.unwrap_or_default();
     tracing::info!(group, caller = %ctx.peer(), "deleteSubscriptionGroup");
-    broker.subscription_groups().delete_subscription_group_config(&group);
-    broker.stats().on_group_deleted(&group);
     let clean = if v5 { h.clean_offset } else { h.remove_offset };
-    if clean.unwrap_or(false) {
-        broker.offsets().remove_offset(&group);
-    }
+    off_task(broker, move |b| {
+        b.subscription_groups().delete_subscription_group_config(&group);
+        b.stats().on_group_deleted(&group);
+        if clean.unwrap_or(false) {
+            b.offsets().remove_offset(&group);
+        }
+    })
+    .await?;
     Ok(ctx.success())
 }
 

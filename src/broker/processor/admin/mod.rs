@@ -11,7 +11,8 @@
 //! - [`store`]: store maintenance (clean-up, consume-queue inspection);
 //! - [`acl`]: the ACL 1.0 codes as a broker with ACL off answers them.
 //!
-//! Handlers take a [`RequestCtx`] and return a [`Reply`]; refusals carry the Java broker's code and remark for
+//! Handlers take a [`RequestCtx`] and return a [`Reply`]; changes that persist a file run through
+//! [`off_task`]; refusals carry the Java broker's code and remark for
 //! the flavor (`thrusterStoreCompat`) the broker runs as.
 
 pub(crate) mod acl;
@@ -24,8 +25,10 @@ pub(crate) mod stats;
 pub(crate) mod store;
 pub(crate) mod topic;
 
+use std::sync::Arc;
+
 use super::{Refusal, RequestCtx};
-use crate::broker::BrokerRole;
+use crate::broker::{Broker, BrokerRole};
 use crate::remoting::ResponseCode;
 
 /// The response code for a refusal that 5.3.3 answers with `v5_code` and 4.9.8 with SYSTEM_ERROR.
@@ -45,4 +48,14 @@ pub(crate) fn is_slave_refusal(ctx: &RequestCtx<'_>) -> Result<(), Refusal> {
         ));
     }
     Ok(())
+}
+
+/// Runs `f` (a change that persists a `config/*.json` file, or deletes store files) on the blocking pool, so
+/// that no fsync or file deletion happens on the task that answers requests.
+pub(crate) async fn off_task<T: Send + 'static>(
+    broker: &Arc<Broker>,
+    f: impl FnOnce(&Broker) -> T + Send + 'static,
+) -> Result<T, Refusal> {
+    let broker = broker.clone();
+    tokio::task::spawn_blocking(move || f(&broker)).await.map_err(|e| Refusal::system_error(e.to_string()))
 }

@@ -5,23 +5,28 @@
 
 use std::collections::HashSet;
 
+use super::off_task;
 use crate::broker::processor::{Refusal, Reply, RequestCtx};
 use crate::protocol::admin::{QueryConsumeQueueRequestHeader, ResetMasterFlushOffsetHeader};
 use crate::protocol::admin_body::{ConsumeQueueData, QueryConsumeQueueResponseBody};
 use crate::remoting::fastjson;
 
 /// CLEAN_EXPIRED_CONSUMEQUEUE: drops consume queues that only index deleted commit-log files.
-pub(crate) fn clean_expired_consume_queue(ctx: &RequestCtx<'_>) -> Reply {
+pub(crate) async fn clean_expired_consume_queue(ctx: &RequestCtx<'_>) -> Reply {
     tracing::info!(caller = %ctx.peer(), "cleanExpiredConsumeQueue: start.");
-    ctx.broker.store().clean_expired_consume_queue().map_err(|e| Refusal::system_error(e.to_string()))?;
+    off_task(ctx.broker, |b| b.store().clean_expired_consume_queue())
+        .await?
+        .map_err(|e| Refusal::system_error(e.to_string()))?;
     Ok(ctx.success())
 }
 
 /// CLEAN_UNUSED_TOPIC: drops the consume queues of topics that have no config.
-pub(crate) fn clean_unused_topic(ctx: &RequestCtx<'_>) -> Reply {
+pub(crate) async fn clean_unused_topic(ctx: &RequestCtx<'_>) -> Reply {
     tracing::warn!(caller = %ctx.peer(), "invoke cleanUnusedTopic start.");
     let keep: HashSet<String> = ctx.broker.topics().topic_config_table().into_keys().collect();
-    ctx.broker.store().clean_unused_topic(&keep).map_err(|e| Refusal::system_error(e.to_string()))?;
+    off_task(ctx.broker, move |b| b.store().clean_unused_topic(&keep))
+        .await?
+        .map_err(|e| Refusal::system_error(e.to_string()))?;
     Ok(ctx.success())
 }
 

@@ -8,7 +8,7 @@
 
 use indexmap::IndexMap;
 
-use super::{flavor_code, is_slave_refusal};
+use super::{flavor_code, is_slave_refusal, off_task};
 use crate::broker::processor::{Refusal, Reply, RequestCtx};
 use crate::broker::topic::validate_topic;
 use crate::protocol::admin::{CreateTopicRequestHeader, GetTopicConfigRequestHeader, TopicRequestHeader};
@@ -93,7 +93,9 @@ pub(crate) async fn update_and_create_topic(ctx: &RequestCtx<'_>) -> Reply {
             return Ok(ctx.success());
         }
     }
-    broker.topics().update_topic_config(config).map_err(|e| Refusal::system_error(e.to_string()))?;
+    off_task(broker, move |b| b.topics().update_topic_config(config))
+        .await?
+        .map_err(|e| Refusal::system_error(e.to_string()))?;
     broker.registry().register_broker_all(true).await;
     Ok(ctx.success())
 }
@@ -118,7 +120,9 @@ pub(crate) async fn update_and_create_topic_list(ctx: &RequestCtx<'_>) -> Reply 
         }
         configs.push(config);
     }
-    broker.topics().update_topic_config_list(configs).map_err(|e| Refusal::system_error(e.to_string()))?;
+    off_task(broker, move |b| b.topics().update_topic_config_list(configs))
+        .await?
+        .map_err(|e| Refusal::system_error(e.to_string()))?;
     broker.registry().register_broker_all(true).await;
     Ok(ctx.success())
 }
@@ -136,7 +140,7 @@ pub(crate) fn get_all_topic_config(ctx: &RequestCtx<'_>) -> Reply {
 }
 
 /// DELETE_TOPIC_IN_BROKER: drops the config, [5.3.3] its consumer offsets, and its queues.
-pub(crate) fn delete_topic(ctx: &RequestCtx<'_>) -> Reply {
+pub(crate) async fn delete_topic(ctx: &RequestCtx<'_>) -> Reply {
     let broker = ctx.broker;
     let v5 = broker.flavor().is_v5();
     if !v5 {
@@ -158,12 +162,16 @@ pub(crate) fn delete_topic(ctx: &RequestCtx<'_>) -> Reply {
     } else {
         check_topic_name(ctx, &topic)?;
     }
-    broker.topics().delete_topic_config(&topic);
-    broker.stats().on_topic_deleted(&topic);
-    if v5 {
-        broker.offsets().clean_offset_by_topic(&topic);
-    }
-    broker.store().delete_topic_queues(&topic).map_err(|e| Refusal::system_error(e.to_string()))?;
+    off_task(broker, move |b| {
+        b.topics().delete_topic_config(&topic);
+        b.stats().on_topic_deleted(&topic);
+        if v5 {
+            b.offsets().clean_offset_by_topic(&topic);
+        }
+        b.store().delete_topic_queues(&topic)
+    })
+    .await?
+    .map_err(|e| Refusal::system_error(e.to_string()))?;
     Ok(ctx.success())
 }
 
