@@ -17,19 +17,19 @@
 //! (not supported).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use indexmap::IndexMap;
-use parking_lot::{Mutex, RwLock};
 use serde_json::Value;
 
 use super::bean::{self, BeanReader, BeanWriter, Extra};
+use super::document::{ConfigDocument, DocumentState};
 use super::java_order::{self, ChmOrder};
 use super::pretty::Node;
 use super::topics::{fresh_version, version_for};
-use super::{config_path, Flavor, CONSUMER_OFFSET_JSON};
+use super::{Flavor, CONSUMER_OFFSET_JSON};
 use crate::protocol::data_version::DataVersion;
-use crate::store::config_file::{self, ConfigFileError, DecodeError, LoadSource};
+use crate::store::config_file::{ConfigFileError, DecodeError, LoadSource};
 
 /// `ConsumerOffsetManager.TOPIC_GROUP_SEPARATOR`.
 pub const TOPIC_GROUP_SEPARATOR: char = '@';
@@ -199,95 +199,95 @@ impl State {
 /// shutdown with [`ConsumerOffsetManager::persist`].
 #[derive(Debug)]
 pub struct ConsumerOffsetManager {
-    path: PathBuf,
-    flavor: Flavor,
     settings: ConsumerOffsetSettings,
-    state: RwLock<State>,
-    persist_lock: Mutex<()>,
+    doc: ConfigDocument<State>,
+}
+
+impl DocumentState for State {
+    type File = ConsumerOffsetFile;
+
+    fn decode(bytes: &[u8], flavor: Flavor) -> Result<Option<ConsumerOffsetFile>, DecodeError> {
+        ConsumerOffsetFile::decode(bytes, flavor)
+    }
+
+    /// Java's `decode`: the file's table replaces the table.
+    fn merge(&mut self, file: ConsumerOffsetFile, _flavor: Flavor) {
+        self.order = java_order::fresh_chm_order(file.offset_table.keys().map(String::as_str));
+        self.file = file;
+        java_order::reorder(&mut self.file.offset_table, &self.order);
+    }
+
+    fn encode(&self, flavor: Flavor) -> Vec<u8> {
+        self.file.encode(flavor)
+    }
 }
 
 impl ConsumerOffsetManager {
     /// A manager for `<store_root>/config/consumerOffset.json` with an empty table.
     pub fn new(store_root: &Path, flavor: Flavor, settings: ConsumerOffsetSettings) -> Self {
-        ConsumerOffsetManager {
-            path: config_path(store_root, CONSUMER_OFFSET_JSON),
-            flavor,
-            settings,
-            state: RwLock::new(State {
-                file: ConsumerOffsetFile::new(flavor),
-                order: ChmOrder::with_initial_capacity(512),
-                reset_offset_table: HashMap::new(),
-                pull_offset_table: HashMap::new(),
-                version_change_counter: 0,
-            }),
-            persist_lock: Mutex::new(()),
-        }
+        let state = State {
+            file: ConsumerOffsetFile::new(flavor),
+            order: ChmOrder::with_initial_capacity(512),
+            reset_offset_table: HashMap::new(),
+            pull_offset_table: HashMap::new(),
+            version_change_counter: 0,
+        };
+        ConsumerOffsetManager { settings, doc: ConfigDocument::new(store_root, CONSUMER_OFFSET_JSON, flavor, state) }
     }
 
     /// The file's path.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.doc.path()
     }
 
     /// `load()`: replaces the table with the file's (or its `.bak`'s), as Java's `decode` does.
     pub fn load(&self) -> Result<LoadSource, ConfigFileError> {
-        let flavor = self.flavor;
-        let loaded = config_file::load(&self.path, |b| ConsumerOffsetFile::decode(b, flavor))?;
-        if let Some(Some(file)) = loaded.value {
-            let mut state = self.state.write();
-            state.order = java_order::fresh_chm_order(file.offset_table.keys().map(String::as_str));
-            state.file = file;
-            let State { file, order, .. } = &mut *state;
-            java_order::reorder(&mut file.offset_table, order);
-        }
-        Ok(loaded.source)
+        self.doc.load()
     }
 
     /// The file's bytes for the current table.
     pub fn encode(&self) -> Vec<u8> {
-        self.state.read().file.encode(self.flavor)
+        self.doc.encode()
     }
 
     /// Writes the file now (tmp → fsync → `.bak` → rename).
     pub fn persist(&self) -> Result<(), ConfigFileError> {
-        let _g = self.persist_lock.lock();
-        let bytes = self.encode();
-        config_file::persist(&self.path, &bytes)
+        self.doc.persist()
     }
 
     /// A copy of the whole document.
     pub fn snapshot(&self) -> ConsumerOffsetFile {
-        self.state.read().file.clone()
+        self.doc.read().file.clone()
     }
 
     /// A copy of the table.
     pub fn offset_table(&self) -> IndexMap<String, BTreeMap<i32, i64>> {
-        self.state.read().file.offset_table.clone()
+        self.doc.read().file.offset_table.clone()
     }
 
     /// [5.3.3] The data version (`None` for 4.9.8).
     pub fn data_version(&self) -> Option<DataVersion> {
-        self.state.read().file.data_version.map(|v| version_for(self.flavor, v))
+        self.doc.read().file.data_version.map(|v| version_for(self.doc.flavor(), v))
     }
 
     /// [5.3.3] `setDataVersion`.
     pub fn set_data_version(&self, version: DataVersion) {
-        if self.flavor.is_v5() {
-            self.state.write().file.data_version = Some(version);
+        if self.doc.flavor().is_v5() {
+            self.doc.write().file.data_version = Some(version);
         }
     }
 
     /// `commitOffset`. [5.3.3] Every `update_version_step`-th commit moves the data version.
     pub fn commit_offset(&self, client_host: &str, group: &str, topic: &str, queue_id: i32, offset: i64) {
         let key = topic_at_group(topic, group);
-        let mut state = self.state.write();
+        let mut state = self.doc.write();
         let previous = state.table_entry(&key).insert(queue_id, offset);
         if let Some(stored) = previous.filter(|stored| offset < *stored) {
             tracing::warn!(
                 "[NOTIFYME]update consumer offset less than store. clientHost={client_host}, key={topic}@{group}, queueId={queue_id}, requestOffset={offset}, storeOffset={stored}"
             );
         }
-        if self.flavor.is_v5() {
+        if self.doc.flavor().is_v5() {
             state.version_change_counter += 1;
             if self.settings.update_version_step > 0
                 && state.version_change_counter % self.settings.update_version_step == 0
@@ -303,8 +303,8 @@ impl ConsumerOffsetManager {
     /// reset offset wins.
     pub fn query_offset(&self, group: &str, topic: &str, queue_id: i32) -> i64 {
         let key = topic_at_group(topic, group);
-        let state = self.state.read();
-        if self.flavor.is_v5() && self.settings.use_server_side_reset_offset {
+        let state = self.doc.read();
+        if self.doc.flavor().is_v5() && self.settings.use_server_side_reset_offset {
             if let Some(o) = state.reset_offset_table.get(&key).and_then(|m| m.get(&queue_id)) {
                 return *o;
             }
@@ -314,12 +314,12 @@ impl ConsumerOffsetManager {
 
     /// `queryOffset(group, topic)`: all queues of one `topic@group`.
     pub fn query_offsets(&self, group: &str, topic: &str) -> Option<BTreeMap<i32, i64>> {
-        self.state.read().file.offset_table.get(&topic_at_group(topic, group)).cloned()
+        self.doc.read().file.offset_table.get(&topic_at_group(topic, group)).cloned()
     }
 
     /// `cloneOffset`: copies `topic@src_group` to `topic@dest_group`.
     pub fn clone_offset(&self, src_group: &str, dest_group: &str, topic: &str) {
-        let mut state = self.state.write();
+        let mut state = self.doc.write();
         if let Some(offsets) = state.file.offset_table.get(&topic_at_group(topic, src_group)).cloned() {
             *state.table_entry(&topic_at_group(topic, dest_group)) = offsets;
         }
@@ -341,7 +341,7 @@ impl ConsumerOffsetManager {
     /// `removeOffset(group)`: drops every `*@group` entry ([5.3.3] also its reset and pull offsets).
     /// Returns whether the committed table changed.
     pub fn remove_offset(&self, group: &str) -> bool {
-        let mut state = self.state.write();
+        let mut state = self.doc.write();
         let state = &mut *state;
         let removed = Self::remove_where(state, |_, g| g != group);
         for table in [&mut state.reset_offset_table, &mut state.pull_offset_table] {
@@ -352,12 +352,12 @@ impl ConsumerOffsetManager {
 
     /// [5.3.3] `cleanOffset(group)`: drops every `*@group` entry.
     pub fn clean_offset(&self, group: &str) -> bool {
-        Self::remove_where(&mut self.state.write(), |_, g| g != group)
+        Self::remove_where(&mut self.doc.write(), |_, g| g != group)
     }
 
     /// [5.3.3] `cleanOffsetByTopic(topic)`: drops every `topic@*` entry.
     pub fn clean_offset_by_topic(&self, topic: &str) -> bool {
-        Self::remove_where(&mut self.state.write(), |t, _| t != topic)
+        Self::remove_where(&mut self.doc.write(), |t, _| t != topic)
     }
 
     /// `scanUnsubscribedTopic`: drops `topic@group` entries the group no longer subscribes to whose every
@@ -367,7 +367,7 @@ impl ConsumerOffsetManager {
         is_subscribed: impl Fn(&str, &str) -> bool,
         min_offset: impl Fn(&str, i32) -> i64,
     ) {
-        let mut state = self.state.write();
+        let mut state = self.doc.write();
         let State { file, order, .. } = &mut *state;
         file.offset_table.retain(|key, offsets| {
             let Some((topic, group)) = split_topic_at_group(key) else {
@@ -385,7 +385,7 @@ impl ConsumerOffsetManager {
 
     /// `whichTopicByConsumer`.
     pub fn which_topic_by_consumer(&self, group: &str) -> HashSet<String> {
-        let state = self.state.read();
+        let state = self.doc.read();
         state
             .file
             .offset_table
@@ -398,7 +398,7 @@ impl ConsumerOffsetManager {
 
     /// `whichGroupByTopic`.
     pub fn which_group_by_topic(&self, topic: &str) -> HashSet<String> {
-        let state = self.state.read();
+        let state = self.doc.read();
         state
             .file
             .offset_table
@@ -411,7 +411,7 @@ impl ConsumerOffsetManager {
 
     /// [5.3.3] `getGroupTopicMap`, in Java's order.
     pub fn group_topic_map(&self) -> Vec<(String, Vec<String>)> {
-        group_topic_map(self.state.read().file.offset_table.keys())
+        group_topic_map(self.doc.read().file.offset_table.keys())
     }
 
     /// [5.3.3] `assignResetOffset`: a server-side reset, also written to the committed table. Ignored for
@@ -424,34 +424,30 @@ impl ConsumerOffsetManager {
             return;
         }
         let key = topic_at_group(topic, group);
-        let mut state = self.state.write();
+        let mut state = self.doc.write();
         state.reset_offset_table.entry(key.clone()).or_default().insert(queue_id, offset);
         state.table_entry(&key).insert(queue_id, offset);
     }
 
     /// [5.3.3] `hasOffsetReset`.
     pub fn has_offset_reset(&self, topic: &str, group: &str, queue_id: i32) -> bool {
-        self.state
-            .read()
-            .reset_offset_table
-            .get(&topic_at_group(topic, group))
-            .is_some_and(|m| m.contains_key(&queue_id))
+        self.doc.read().reset_offset_table.get(&topic_at_group(topic, group)).is_some_and(|m| m.contains_key(&queue_id))
     }
 
     /// [5.3.3] `queryThenEraseResetOffset`.
     pub fn query_then_erase_reset_offset(&self, topic: &str, group: &str, queue_id: i32) -> Option<i64> {
-        self.state.write().reset_offset_table.get_mut(&topic_at_group(topic, group)).and_then(|m| m.remove(&queue_id))
+        self.doc.write().reset_offset_table.get_mut(&topic_at_group(topic, group)).and_then(|m| m.remove(&queue_id))
     }
 
     /// [5.3.3] `commitPullOffset` (memory only).
     pub fn commit_pull_offset(&self, group: &str, topic: &str, queue_id: i32, offset: i64) {
-        self.state.write().pull_offset_table.entry(topic_at_group(topic, group)).or_default().insert(queue_id, offset);
+        self.doc.write().pull_offset_table.entry(topic_at_group(topic, group)).or_default().insert(queue_id, offset);
     }
 
     /// [5.3.3] `queryPullOffset`: the last pull offset, else [`Self::query_offset`].
     pub fn query_pull_offset(&self, group: &str, topic: &str, queue_id: i32) -> i64 {
         let pulled = self
-            .state
+            .doc
             .read()
             .pull_offset_table
             .get(&topic_at_group(topic, group))
@@ -462,7 +458,7 @@ impl ConsumerOffsetManager {
 
     /// [5.3.3] `clearPullOffset`.
     pub fn clear_pull_offset(&self, group: &str, topic: &str) {
-        self.state.write().pull_offset_table.remove(&topic_at_group(topic, group));
+        self.doc.write().pull_offset_table.remove(&topic_at_group(topic, group));
     }
 }
 

@@ -118,7 +118,7 @@ impl DocumentState for DelayState {
 
     /// The `ConfigManager` part of `load()`: merges the file's levels; [5.3.3] takes its data version when it
     /// has one.
-    fn merge(&mut self, file: DelayOffsetFile) {
+    fn merge(&mut self, file: DelayOffsetFile, _flavor: Flavor) {
         let current = &mut self.0;
         current.offset_table.extend(file.offset_table);
         if file.data_version.is_some() {

@@ -18,7 +18,7 @@ pub trait DocumentState {
     /// Decodes the file's bytes (`Ok(None)` for a file Java reads as `null`).
     fn decode(bytes: &[u8], flavor: Flavor) -> Result<Option<Self::File>, DecodeError>;
     /// Takes a loaded file into the state (replacing or merging, as the Java manager's `decode` does).
-    fn merge(&mut self, file: Self::File);
+    fn merge(&mut self, file: Self::File, flavor: Flavor);
     /// The file's bytes for the current state.
     fn encode(&self, flavor: Flavor) -> Vec<u8>;
 }
@@ -68,7 +68,7 @@ impl<S: DocumentState> ConfigDocument<S> {
         let flavor = self.flavor;
         let loaded = config_file::load(&self.path, |b| S::decode(b, flavor))?;
         if let Some(Some(file)) = loaded.value {
-            self.state.write().merge(file);
+            self.state.write().merge(file, flavor);
         }
         Ok(loaded.source)
     }

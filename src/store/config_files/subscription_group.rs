@@ -21,20 +21,20 @@
 //! Note: 4.9.8's `SubscriptionGroupManager.dataVersion` has no setter, so a 4.9.8 broker restarts the counter
 //! on every load; Thruster keeps the file's version in both flavors.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use indexmap::IndexMap;
-use parking_lot::{Mutex, RwLock};
 use serde_json::Value;
 
 use super::attributes::{self, AttributeError};
 use super::bean::{self, BeanReader, BeanWriter, Extra};
+use super::document::{ConfigDocument, DocumentState};
 use super::java_order::{self, ChmOrder};
 use super::pretty::Node;
 use super::topics::{fresh_version, version_for};
-use super::{config_path, Flavor, SUBSCRIPTION_GROUP_JSON};
+use super::{Flavor, SUBSCRIPTION_GROUP_JSON};
 use crate::protocol::data_version::DataVersion;
-use crate::store::config_file::{self, ConfigFileError, DecodeError, LoadSource};
+use crate::store::config_file::{ConfigFileError, DecodeError, LoadSource};
 
 /// `MixAll.TOOLS_CONSUMER_GROUP`.
 pub const TOOLS_CONSUMER_GROUP: &str = "TOOLS_CONSUMER";
@@ -562,11 +562,8 @@ pub fn is_topic_or_group_illegal(name: &str) -> bool {
 /// Every change bumps the data version and persists the file (failures are logged, as in Java).
 #[derive(Debug)]
 pub struct SubscriptionGroupManager {
-    path: PathBuf,
-    flavor: Flavor,
     settings: SubscriptionGroupSettings,
-    state: RwLock<GroupsState>,
-    persist_lock: Mutex<()>,
+    doc: ConfigDocument<GroupsState>,
 }
 
 /// The document plus the Java iteration order of its two tables (`new ConcurrentHashMap<>(1024)` and
@@ -610,6 +607,49 @@ impl GroupsState {
         }
         file.to_node(flavor)
     }
+}
+
+impl DocumentState for GroupsState {
+    type File = SubscriptionGroupFile;
+
+    fn decode(bytes: &[u8], flavor: Flavor) -> Result<Option<SubscriptionGroupFile>, DecodeError> {
+        SubscriptionGroupFile::decode(bytes, flavor)
+    }
+
+    fn merge(&mut self, mut file: SubscriptionGroupFile, flavor: Flavor) {
+        let state = self;
+        let keys = || file.subscription_group_table.keys().map(String::as_str);
+        if flavor.is_v5() {
+            // setSubscriptionGroupTable: fastjson builds a fresh ConcurrentHashMap.
+            let parsed = java_order::fresh_chm_order(keys());
+            state.order.put_all(parsed.keys());
+        } else {
+            // No setter: fastjson puts into the parsed object's own table, which holds the system groups.
+            let mut parsed = ChmOrder::with_initial_capacity(1024);
+            for g in system_groups(flavor) {
+                parsed.put(&g.group_name);
+            }
+            for k in keys() {
+                parsed.put(k);
+            }
+            state.order.put_all(parsed.keys());
+        }
+        let parsed = java_order::fresh_chm_order(file.forbidden_table.keys().map(String::as_str));
+        state.forbidden_order.put_all(parsed.keys());
+        for (k, v) in std::mem::take(&mut state.file.subscription_group_table) {
+            file.subscription_group_table.entry(k).or_insert(v);
+        }
+        for (k, v) in std::mem::take(&mut state.file.forbidden_table) {
+            file.forbidden_table.entry(k).or_insert(v);
+        }
+        java_order::reorder(&mut file.subscription_group_table, &state.order);
+        java_order::reorder(&mut file.forbidden_table, &state.forbidden_order);
+        if !flavor.is_v5() {
+            file.data_version = fresh_version(flavor);
+            file.data_version_extra = Extra::new();
+        }
+        state.file = file;
+    }
 
     fn encode(&self, flavor: Flavor) -> Vec<u8> {
         self.to_node(flavor).to_pretty()
@@ -628,113 +668,70 @@ impl SubscriptionGroupManager {
             state.insert(g);
         }
         SubscriptionGroupManager {
-            path: config_path(store_root, SUBSCRIPTION_GROUP_JSON),
-            flavor,
             settings,
-            state: RwLock::new(state),
-            persist_lock: Mutex::new(()),
+            doc: ConfigDocument::new(store_root, SUBSCRIPTION_GROUP_JSON, flavor, state),
         }
     }
 
     /// The file's path.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.doc.path()
     }
 
     /// `load()`: merges the file (or its `.bak`) into the table and the forbidden table (`putAll`, in the
     /// order Java's parsed object iterates) and takes its data version — except that 4.9.8, whose
     /// `dataVersion` has no setter, restarts from a fresh version (counter 0), as Java does.
     pub fn load(&self) -> Result<LoadSource, ConfigFileError> {
-        let flavor = self.flavor;
-        let loaded = config_file::load(&self.path, |b| SubscriptionGroupFile::decode(b, flavor))?;
-        if let Some(Some(mut file)) = loaded.value {
-            let mut state = self.state.write();
-            let keys = || file.subscription_group_table.keys().map(String::as_str);
-            if flavor.is_v5() {
-                // setSubscriptionGroupTable: fastjson builds a fresh ConcurrentHashMap.
-                let parsed = java_order::fresh_chm_order(keys());
-                state.order.put_all(parsed.keys());
-            } else {
-                // No setter: fastjson puts into the parsed object's own table, which holds the system groups.
-                let mut parsed = ChmOrder::with_initial_capacity(1024);
-                for g in system_groups(flavor) {
-                    parsed.put(&g.group_name);
-                }
-                for k in keys() {
-                    parsed.put(k);
-                }
-                state.order.put_all(parsed.keys());
-            }
-            let parsed = java_order::fresh_chm_order(file.forbidden_table.keys().map(String::as_str));
-            state.forbidden_order.put_all(parsed.keys());
-            for (k, v) in std::mem::take(&mut state.file.subscription_group_table) {
-                file.subscription_group_table.entry(k).or_insert(v);
-            }
-            for (k, v) in std::mem::take(&mut state.file.forbidden_table) {
-                file.forbidden_table.entry(k).or_insert(v);
-            }
-            java_order::reorder(&mut file.subscription_group_table, &state.order);
-            java_order::reorder(&mut file.forbidden_table, &state.forbidden_order);
-            if !flavor.is_v5() {
-                file.data_version = fresh_version(flavor);
-                file.data_version_extra = Extra::new();
-            }
-            state.file = file;
-        }
-        Ok(loaded.source)
+        self.doc.load()
     }
 
     /// The file's bytes for the current table.
     pub fn encode(&self) -> Vec<u8> {
-        self.state.read().encode(self.flavor)
+        self.doc.encode()
     }
 
     /// `encode()` without pretty-printing: the GET_ALL_SUBSCRIPTIONGROUP_CONFIG body.
     pub fn encode_compact(&self) -> Vec<u8> {
-        self.state.read().to_node(self.flavor).to_compact()
+        self.doc.read().to_node(self.doc.flavor()).to_compact()
     }
 
     /// Writes the file now (tmp → fsync → `.bak` → rename).
     pub fn persist(&self) -> Result<(), ConfigFileError> {
-        let _g = self.persist_lock.lock();
-        let bytes = self.encode();
-        config_file::persist(&self.path, &bytes)
+        self.doc.persist()
     }
 
     fn persist_logged(&self) {
-        if let Err(e) = self.persist() {
-            tracing::error!("persist file {} exception: {e}", self.path.display());
-        }
+        self.doc.persist_logged();
     }
 
     /// A copy of the whole document.
     pub fn snapshot(&self) -> SubscriptionGroupFile {
-        self.state.read().file.clone()
+        self.doc.read().file.clone()
     }
 
     /// A copy of the table.
     pub fn subscription_group_table(&self) -> IndexMap<String, SubscriptionGroupConfig> {
-        self.state.read().file.subscription_group_table.clone()
+        self.doc.read().file.subscription_group_table.clone()
     }
 
     /// The data version (in the flavor's shape).
     pub fn data_version(&self) -> DataVersion {
-        version_for(self.flavor, self.state.read().file.data_version)
+        version_for(self.doc.flavor(), self.doc.read().file.data_version)
     }
 
     /// [5.3.3] `setDataVersion` (e.g. when a slave syncs from its master).
     pub fn set_data_version(&self, version: DataVersion) {
-        self.state.write().file.data_version = version;
+        self.doc.write().file.data_version = version;
     }
 
     /// `containsSubscriptionGroup`.
     pub fn contains_subscription_group(&self, group: &str) -> bool {
-        !group.trim().is_empty() && self.state.read().file.subscription_group_table.contains_key(group)
+        !group.trim().is_empty() && self.doc.read().file.subscription_group_table.contains_key(group)
     }
 
     /// The stored config of `group`, without auto-creation.
     pub fn get(&self, group: &str) -> Option<SubscriptionGroupConfig> {
-        self.state.read().file.subscription_group_table.get(group).cloned()
+        self.doc.read().file.subscription_group_table.get(group).cloned()
     }
 
     /// `findSubscriptionGroupConfig`: the group's config, auto-created with Java's defaults (and persisted) when
@@ -746,16 +743,18 @@ impl SubscriptionGroupManager {
         }
         let sys = group.starts_with(CID_RMQ_SYS_PREFIX);
         let allowed = self.settings.auto_create_subscription_group
-            || if self.flavor.is_v5() { self.settings.enable_create_sys_group && sys } else { sys };
+            || if self.doc.flavor().is_v5() { self.settings.enable_create_sys_group && sys } else { sys };
         if !allowed {
             return None;
         }
-        if self.flavor.is_v5() && (group.chars().count() > CHARACTER_MAX_LENGTH || is_topic_or_group_illegal(group)) {
+        if self.doc.flavor().is_v5()
+            && (group.chars().count() > CHARACTER_MAX_LENGTH || is_topic_or_group_illegal(group))
+        {
             return None;
         }
         let config = SubscriptionGroupConfig::new(group);
         {
-            let mut state = self.state.write();
+            let mut state = self.doc.write();
             if !state.file.subscription_group_table.contains_key(group) {
                 state.insert(config.clone());
                 tracing::info!("auto create a subscription group, {config:?}");
@@ -772,8 +771,8 @@ impl SubscriptionGroupManager {
         &self,
         mut config: SubscriptionGroupConfig,
     ) -> Result<(), AttributeError> {
-        let mut state = self.state.write();
-        if self.flavor.is_v5() {
+        let mut state = self.doc.write();
+        if self.doc.flavor().is_v5() {
             let current = state.file.subscription_group_table.get(&config.group_name);
             let final_attributes = attributes::alter_current_attributes(
                 current.is_none(),
@@ -816,7 +815,7 @@ impl SubscriptionGroupManager {
 
     /// `disableConsume`: sets `consumeEnable=false` and bumps the version (no persist, as in Java).
     pub fn disable_consume(&self, group: &str) {
-        let mut state = self.state.write();
+        let mut state = self.doc.write();
         if let Some(c) = state.file.subscription_group_table.get_mut(group) {
             c.consume_enable = false;
             state.file.data_version.next_version();
@@ -826,7 +825,7 @@ impl SubscriptionGroupManager {
     /// `deleteSubscriptionGroupConfig`: returns the removed config. [5.3.3] Also drops its forbidden entries.
     pub fn delete_subscription_group_config(&self, group: &str) -> Option<SubscriptionGroupConfig> {
         let old = {
-            let mut state = self.state.write();
+            let mut state = self.doc.write();
             let old = state.remove(group);
             state.remove_forbidden(group);
             if old.is_some() {
@@ -843,7 +842,7 @@ impl SubscriptionGroupManager {
 
     /// [5.3.3] `getForbidden(group, topic)`: the forbidden bits (0 if none or negative).
     pub fn forbidden(&self, group: &str, topic: &str) -> i32 {
-        self.state
+        self.doc
             .read()
             .file
             .forbidden_table
@@ -872,7 +871,7 @@ impl SubscriptionGroupManager {
     /// the **whole group's** entry without a version bump or persist — exactly what Java does.
     pub fn update_forbidden_value(&self, group: &str, topic: &str, value: i32) {
         {
-            let mut state = self.state.write();
+            let mut state = self.doc.write();
             if value <= 0 {
                 state.remove_forbidden(group);
                 tracing::info!("clear group forbidden, {group}@{topic} ");
@@ -894,7 +893,7 @@ impl SubscriptionGroupManager {
 
     /// [5.3.3] A copy of the forbidden table.
     pub fn forbidden_table(&self) -> IndexMap<String, IndexMap<String, i32>> {
-        self.state.read().file.forbidden_table.clone()
+        self.doc.read().file.forbidden_table.clone()
     }
 }
 

@@ -18,22 +18,22 @@
 //! separate file).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use indexmap::IndexMap;
-use parking_lot::{Mutex, RwLock};
 use serde_json::Value;
 
 use super::attributes::{self, AttributeError};
 use super::bean::{self, BeanReader, BeanWriter, Extra};
+use super::document::{ConfigDocument, DocumentState};
 use super::java_order::{self, ChmOrder};
 use super::pretty::Node;
-use super::{config_path, Flavor, TOPICS_JSON};
+use super::{Flavor, TOPICS_JSON};
 use crate::protocol::data_version::DataVersion;
 use crate::protocol::route::{perm, topic_sys_flag};
 use crate::protocol::topic as proto;
 pub use crate::protocol::topic::TopicFilterType;
-use crate::store::config_file::{self, ConfigFileError, DecodeError, LoadSource};
+use crate::store::config_file::{ConfigFileError, DecodeError, LoadSource};
 
 /// `TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC`.
 pub const AUTO_CREATE_TOPIC_KEY_TOPIC: &str = "TBW102";
@@ -425,11 +425,8 @@ pub struct Created {
 /// in-memory change stays). Methods take `&self`; the table sits behind a lock.
 #[derive(Debug)]
 pub struct TopicConfigManager {
-    path: PathBuf,
-    flavor: Flavor,
     settings: TopicSettings,
-    state: RwLock<TopicsState>,
-    persist_lock: Mutex<()>,
+    doc: ConfigDocument<TopicsState>,
 }
 
 /// The document plus the table's Java iteration order (`new ConcurrentHashMap<>(1024)`).
@@ -459,6 +456,36 @@ impl TopicsState {
     }
 }
 
+impl DocumentState for TopicsState {
+    type File = TopicConfigSerializeWrapper;
+
+    fn decode(bytes: &[u8], flavor: Flavor) -> Result<Option<TopicConfigSerializeWrapper>, DecodeError> {
+        TopicConfigSerializeWrapper::decode(bytes, flavor)
+    }
+
+    /// `putAll` of the file's table in the order of the map fastjson read it into; the file's data version
+    /// and unknown properties are taken.
+    fn merge(&mut self, file: TopicConfigSerializeWrapper, _flavor: Flavor) {
+        let parsed = java_order::fresh_chm_order(file.topic_config_table.keys().map(String::as_str));
+        self.order.put_all(parsed.keys());
+        let mut table = file.topic_config_table;
+        for (k, v) in std::mem::take(&mut self.file.topic_config_table) {
+            table.entry(k).or_insert(v);
+        }
+        java_order::reorder(&mut table, &self.order);
+        self.file = TopicConfigSerializeWrapper {
+            data_version: file.data_version,
+            topic_config_table: table,
+            extra: file.extra,
+            data_version_extra: file.data_version_extra,
+        };
+    }
+
+    fn encode(&self, flavor: Flavor) -> Vec<u8> {
+        self.file.encode(flavor)
+    }
+}
+
 impl TopicConfigManager {
     /// A manager for `<store_root>/config/topics.json` whose table holds the [`system_topics`].
     pub fn new(store_root: &Path, flavor: Flavor, settings: TopicSettings) -> Self {
@@ -469,110 +496,82 @@ impl TopicConfigManager {
         for t in system_topics(flavor, &settings) {
             state.insert(t);
         }
-        TopicConfigManager {
-            path: config_path(store_root, TOPICS_JSON),
-            flavor,
-            settings,
-            state: RwLock::new(state),
-            persist_lock: Mutex::new(()),
-        }
+        TopicConfigManager { settings, doc: ConfigDocument::new(store_root, TOPICS_JSON, flavor, state) }
     }
 
     /// The file's path.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.doc.path()
     }
 
     /// The flavor.
     pub fn flavor(&self) -> Flavor {
-        self.flavor
+        self.doc.flavor()
     }
 
     /// `load()`: merges the file (or its `.bak`) into the table (`putAll`, in the order of the map fastjson
     /// read it into) and takes its data version and unknown properties.
     pub fn load(&self) -> Result<LoadSource, ConfigFileError> {
-        let flavor = self.flavor;
-        let loaded = config_file::load(&self.path, |b| TopicConfigSerializeWrapper::decode(b, flavor))?;
-        if let Some(Some(file)) = loaded.value {
-            let mut state = self.state.write();
-            let parsed = java_order::fresh_chm_order(file.topic_config_table.keys().map(String::as_str));
-            state.order.put_all(parsed.keys());
-            let mut table = file.topic_config_table;
-            for (k, v) in std::mem::take(&mut state.file.topic_config_table) {
-                table.entry(k).or_insert(v);
-            }
-            java_order::reorder(&mut table, &state.order);
-            state.file = TopicConfigSerializeWrapper {
-                data_version: file.data_version,
-                topic_config_table: table,
-                extra: file.extra,
-                data_version_extra: file.data_version_extra,
-            };
-        }
-        Ok(loaded.source)
+        self.doc.load()
     }
 
     /// The file's bytes for the current table.
     pub fn encode(&self) -> Vec<u8> {
-        self.state.read().file.encode(self.flavor)
+        self.doc.encode()
     }
 
     /// Writes the file now (tmp → fsync → `.bak` → rename).
     pub fn persist(&self) -> Result<(), ConfigFileError> {
-        let _g = self.persist_lock.lock();
-        let bytes = self.encode();
-        config_file::persist(&self.path, &bytes)
+        self.doc.persist()
     }
 
     fn persist_logged(&self) {
-        if let Err(e) = self.persist() {
-            tracing::error!("persist file {} exception: {e}", self.path.display());
-        }
+        self.doc.persist_logged();
     }
 
     /// A copy of the whole document (table, version, unknown properties).
     pub fn snapshot(&self) -> TopicConfigSerializeWrapper {
-        self.state.read().file.clone()
+        self.doc.read().file.clone()
     }
 
     /// A copy of the table.
     pub fn topic_config_table(&self) -> IndexMap<String, TopicConfig> {
-        self.state.read().file.topic_config_table.clone()
+        self.doc.read().file.topic_config_table.clone()
     }
 
     /// The table's data version (in the flavor's shape).
     pub fn data_version(&self) -> DataVersion {
-        version_for(self.flavor, self.state.read().file.data_version)
+        version_for(self.doc.flavor(), self.doc.read().file.data_version)
     }
 
     /// Replaces the data version (e.g. a slave taking its master's).
     pub fn set_data_version(&self, version: DataVersion) {
-        self.state.write().file.data_version = version;
+        self.doc.write().file.data_version = version;
     }
 
     /// `updateDataVersion()` / `dataVersion.nextVersion()`.
     pub fn update_data_version(&self) {
-        self.state.write().file.data_version.next_version();
+        self.doc.write().file.data_version.next_version();
     }
 
     /// `selectTopicConfig`.
     pub fn select_topic_config(&self, topic: &str) -> Option<TopicConfig> {
-        self.state.read().file.topic_config_table.get(topic).cloned()
+        self.doc.read().file.topic_config_table.get(topic).cloned()
     }
 
     /// `containsTopic`.
     pub fn contains_topic(&self, topic: &str) -> bool {
-        self.state.read().file.topic_config_table.contains_key(topic)
+        self.doc.read().file.topic_config_table.contains_key(topic)
     }
 
     /// `isOrderTopic`.
     pub fn is_order_topic(&self, topic: &str) -> bool {
-        self.state.read().file.topic_config_table.get(topic).is_some_and(|t| t.order)
+        self.doc.read().file.topic_config_table.get(topic).is_some_and(|t| t.order)
     }
 
     /// `putTopicConfig`: no version bump, no persist. Returns the previous config.
     pub fn put_topic_config(&self, config: TopicConfig) -> Option<TopicConfig> {
-        self.state.write().insert(config)
+        self.doc.write().insert(config)
     }
 
     /// Inserts `config` unless its topic exists; on insert bumps the version and persists.
@@ -582,7 +581,7 @@ impl TopicConfigManager {
         make: impl FnOnce(&TopicConfigSerializeWrapper) -> Option<TopicConfig>,
     ) -> Created {
         let created = {
-            let mut state = self.state.write();
+            let mut state = self.doc.write();
             if let Some(existing) = state.file.topic_config_table.get(topic) {
                 return Created { config: Some(existing.clone()), created: false };
             }
@@ -611,7 +610,7 @@ impl TopicConfigManager {
     ) -> Created {
         let auto_create = self.settings.auto_create_topic_enable;
         {
-            let mut state = self.state.write();
+            let mut state = self.doc.write();
             if !state.file.topic_config_table.contains_key(topic)
                 && default_topic == AUTO_CREATE_TOPIC_KEY_TOPIC
                 && !auto_create
@@ -654,9 +653,9 @@ impl TopicConfigManager {
         is_order: bool,
         topic_sys_flag: i32,
     ) -> Created {
-        if self.flavor.is_v5() {
+        if self.doc.flavor().is_v5() {
             let changed = {
-                let mut state = self.state.write();
+                let mut state = self.doc.write();
                 match state.file.topic_config_table.get_mut(topic) {
                     Some(t) if t.order != is_order => {
                         t.order = is_order;
@@ -674,7 +673,7 @@ impl TopicConfigManager {
             let mut t =
                 TopicConfig::with_queues(topic, client_default_topic_queue_nums, client_default_topic_queue_nums, perm);
             t.topic_sys_flag = topic_sys_flag;
-            if self.flavor.is_v5() {
+            if self.doc.flavor().is_v5() {
                 t.order = is_order;
             }
             Some(t)
@@ -701,7 +700,7 @@ impl TopicConfigManager {
 
     fn update_sys_flag(&self, topic: &str, f: impl FnOnce(i32) -> i32) -> Option<TopicConfig> {
         let updated = {
-            let mut state = self.state.write();
+            let mut state = self.doc.write();
             let t = state.file.topic_config_table.get_mut(topic)?;
             t.topic_sys_flag = f(t.topic_sys_flag);
             let t = t.clone();
@@ -740,8 +739,8 @@ impl TopicConfigManager {
     /// [5.3.3] `updateSingleTopicConfigWithoutPersist`: applies the request's `+key`/`-key` attributes to the
     /// stored ones, then puts the config and bumps the version. 4.9.8 puts the config as given.
     pub fn update_topic_config_without_persist(&self, mut config: TopicConfig) -> Result<(), AttributeError> {
-        let mut state = self.state.write();
-        if self.flavor.is_v5() {
+        let mut state = self.doc.write();
+        if self.doc.flavor().is_v5() {
             let current = state.file.topic_config_table.get(&config.topic_name);
             let requested = config.attributes.clone().unwrap_or_default();
             let final_attributes = attributes::alter_current_attributes(
@@ -781,7 +780,7 @@ impl TopicConfigManager {
     /// ordered; 4.9.8 also clears `order` on every other topic.
     pub fn update_order_topic_config(&self, order_topics: &[String]) {
         let changed = {
-            let mut state = self.state.write();
+            let mut state = self.doc.write();
             let mut changed = false;
             for topic in order_topics {
                 if let Some(t) = state.file.topic_config_table.get_mut(topic.as_str()) {
@@ -791,7 +790,7 @@ impl TopicConfigManager {
                     }
                 }
             }
-            if !self.flavor.is_v5() {
+            if !self.doc.flavor().is_v5() {
                 for (topic, t) in state.file.topic_config_table.iter_mut() {
                     if t.order && !order_topics.iter().any(|o| o == topic) {
                         t.order = false;
@@ -812,7 +811,7 @@ impl TopicConfigManager {
     /// `deleteTopicConfig`: returns the removed config.
     pub fn delete_topic_config(&self, topic: &str) -> Option<TopicConfig> {
         let old = {
-            let mut state = self.state.write();
+            let mut state = self.doc.write();
             let old = state.remove(topic);
             if old.is_some() {
                 state.file.data_version.next_version();
@@ -843,10 +842,10 @@ impl TopicConfigManager {
         .iter()
         .map(|t| (*t).to_owned())
         .collect();
-        if self.flavor.is_v5() {
+        if self.doc.flavor().is_v5() {
             set.insert(RMQ_SYS_ROCKSDB_OFFSET_TOPIC.to_owned());
         }
-        set.extend(system_topics(self.flavor, &self.settings).into_iter().map(|t| t.topic_name));
+        set.extend(system_topics(self.doc.flavor(), &self.settings).into_iter().map(|t| t.topic_name));
         set
     }
 
@@ -857,7 +856,7 @@ impl TopicConfigManager {
 
     /// `buildTopicConfigSerializeWrapper` as the wire type, for REGISTER_BROKER.
     pub fn build_topic_config_serialize_wrapper(&self) -> proto::TopicConfigSerializeWrapper {
-        self.state.read().file.to_protocol(self.flavor)
+        self.doc.read().file.to_protocol(self.doc.flavor())
     }
 }
 
