@@ -141,6 +141,17 @@ public final class MqAdminBatch {
         Class<?> startup = Class.forName("org.apache.rocketmq.tools.command.MQAdminStartup");
         Class<?> rpcHook = Class.forName("org.apache.rocketmq.remoting.RPCHook");
         Method main0 = startup.getMethod("main0", String[].class, rpcHook);
+        // main0 (both versions) appends a fresh instance of every command to this static list on each call, but runs the FIRST
+        // match: without clearing it, every command after the first would reuse the first instance, and commands
+        // that keep their client in a field (sendMessage, consumeMessage, queryMsgByUniqueKey, brokerConsumeStats)
+        // would reuse a client already shut down. Cleared before each command = a fresh JVM's state.
+        java.lang.reflect.Field commands;
+        try {
+            commands = startup.getDeclaredField("subCommandList"); // 4.x
+        } catch (NoSuchFieldException e) {
+            commands = startup.getDeclaredField("SUB_COMMANDS"); // 5.x
+        }
+        commands.setAccessible(true);
         PrintStream realOut = System.out;
         PrintStream realErr = System.err;
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -164,6 +175,7 @@ public final class MqAdminBatch {
             trappedErrLen = -1;
             trapping = true;
             try {
+                ((java.util.List<?>) commands.get(null)).clear();
                 main0.invoke(null, args, null);
             } catch (Throwable t) {
                 ExitTrap trap = findTrap(t);

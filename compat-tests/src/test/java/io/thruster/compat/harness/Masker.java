@@ -45,9 +45,14 @@ public final class Masker {
 
     /** Replaces 127.0.0.1:PORT by {@code <name>} and a standalone PORT by {@code <name_PORT>}. */
     public Masker server(Server s, String name) {
-        literal(s.addr(), "<" + name + ">");
-        literal("0.0.0.0:" + s.port(), "<" + name + "_ANY>");
-        numbers.put(Integer.toString(s.port()), "<" + name + "_PORT>");
+        return endpoint(s.port(), name);
+    }
+
+    /** As {@link #server} for a loopback endpoint known only by its port (e.g. thruster standalone's NameServer). */
+    public Masker endpoint(int port, String name) {
+        literal("127.0.0.1:" + port, "<" + name + ">");
+        literal("0.0.0.0:" + port, "<" + name + "_ANY>");
+        numbers.put(Integer.toString(port), "<" + name + "_PORT>");
         return this;
     }
 
