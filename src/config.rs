@@ -116,7 +116,83 @@ macro_rules! parsed_value {
         }
     )*};
 }
-parsed_value!(i32, i64);
+parsed_value!(i32, i64, u64, usize);
+
+impl ConfigValue for std::path::PathBuf {
+    fn parse(s: &str) -> Option<Self> {
+        Some(std::path::PathBuf::from(java_trim(s)))
+    }
+    fn show(&self) -> Option<String> {
+        Some(self.display().to_string())
+    }
+}
+
+impl ConfigValue for Option<std::path::PathBuf> {
+    fn parse(s: &str) -> Option<Self> {
+        Some(Some(std::path::PathBuf::from(java_trim(s))))
+    }
+    fn show(&self) -> Option<String> {
+        self.as_ref().map(|p| p.display().to_string())
+    }
+}
+
+/// Declares a configuration struct whose fields carry Java's property names, as Java's config beans
+/// (`BrokerConfig`, `NamesrvConfig` + `NettyServerConfig`, `MessageStoreConfig`) do: the struct, its `Default`
+/// (Java's defaults), `KEYS` (the Java names in declaration order), `set(key, value)` (`properties2Object`:
+/// a value that does not convert leaves the field unchanged; `false` for an unknown key) and `java_fields()`
+/// (`object2Properties`: every non-null field as `(name, toString)`). Fields after `extra` are not Java
+/// properties (kept for the owner's own use, with their defaults).
+macro_rules! java_config {
+    (
+        $(#[$smeta:meta])*
+        pub struct $name:ident {
+            $( $(#[$m:meta])* $field:ident : $ty:ty = $default:expr => $java:literal, )*
+        }
+        extra {
+            $( $(#[$xm:meta])* $xfield:ident : $xty:ty = $xdefault:expr, )*
+        }
+    ) => {
+        $(#[$smeta])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name {
+            $( $(#[$m])* pub $field: $ty, )*
+            $( $(#[$xm])* pub $xfield: $xty, )*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name { $( $field: $default, )* $( $xfield: $xdefault, )* }
+            }
+        }
+
+        impl $name {
+            /// The Java names of every field, in declaration order.
+            pub const KEYS: &'static [&'static str] = &[$($java),*];
+
+            /// Applies `value` to the field named `key` (Java's `properties2Object`); `false` if no field has
+            /// that name. A value that does not convert leaves the field unchanged, as in Java.
+            pub fn set(&mut self, key: &str, value: &str) -> bool {
+                match key {
+                    $( $java => {
+                        if let Some(v) = <$ty as $crate::config::ConfigValue>::parse(value) {
+                            self.$field = v;
+                        }
+                        true
+                    } )*
+                    _ => false,
+                }
+            }
+
+            /// Every non-null field as `(java name, value)`, in declaration order (`object2Properties`).
+            pub fn java_fields(&self) -> Vec<(&'static str, String)> {
+                let mut out = Vec::with_capacity(Self::KEYS.len());
+                $( if let Some(v) = $crate::config::ConfigValue::show(&self.$field) { out.push(($java, v)); } )*
+                out
+            }
+        }
+    };
+}
+pub(crate) use java_config;
 
 impl ConfigValue for bool {
     fn parse(s: &str) -> Option<Self> {

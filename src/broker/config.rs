@@ -26,78 +26,16 @@ use crate::protocol::route::perm;
 
 pub use crate::store::config::{BrokerRole, FlushDiskType};
 
-use crate::config::{java_trim, ConfigValue};
-
-impl ConfigValue for BrokerRole {
-    fn parse(s: &str) -> Option<Self> {
-        BrokerRole::from_name(s)
-    }
-    fn show(&self) -> Option<String> {
-        Some(self.name().to_owned())
-    }
-}
-
-impl ConfigValue for FlushDiskType {
-    fn parse(s: &str) -> Option<Self> {
-        FlushDiskType::from_name(s)
-    }
-    fn show(&self) -> Option<String> {
-        Some(self.name().to_owned())
-    }
-}
+use crate::config::{java_config, java_trim};
 
 fn home_dir() -> String {
     std::env::var("HOME").unwrap_or_else(|_| ".".to_owned())
 }
 
-macro_rules! broker_config {
-    ($( $(#[$m:meta])* $field:ident : $ty:ty = $default:expr => $java:literal, )*) => {
-        /// Mirrors Java's `BrokerConfig` (+ the broker-side keys of `MessageStoreConfig`/`NettyServerConfig`);
-        /// see the module docs.
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct BrokerConfig {
-            $( $(#[$m])* pub $field: $ty, )*
-            /// Properties of the config file that name no field here (store keys among them), kept as read.
-            pub extra: BTreeMap<String, String>,
-            /// The `-c` file the broker was started with (UPDATE_BROKER_CONFIG persists to it).
-            pub config_file: Option<ConfigFile>,
-        }
-
-        impl Default for BrokerConfig {
-            fn default() -> Self {
-                BrokerConfig { $( $field: $default, )* extra: BTreeMap::new(), config_file: None }
-            }
-        }
-
-        impl BrokerConfig {
-            /// The Java names of every field, in declaration order.
-            pub const KEYS: &'static [&'static str] = &[$($java),*];
-
-            /// Applies `value` to the field named `key`; `false` if no field has that name. A value that does
-            /// not parse leaves the field unchanged, as in Java.
-            pub fn set(&mut self, key: &str, value: &str) -> bool {
-                match key {
-                    $( $java => {
-                        if let Some(v) = <$ty as ConfigValue>::parse(value) {
-                            self.$field = v;
-                        }
-                        true
-                    } )*
-                    _ => false,
-                }
-            }
-
-            /// Every non-null field as `(java name, value)`, in declaration order.
-            pub fn fields(&self) -> Vec<(&'static str, String)> {
-                let mut out = Vec::with_capacity(Self::KEYS.len());
-                $( if let Some(v) = ConfigValue::show(&self.$field) { out.push(($java, v)); } )*
-                out
-            }
-        }
-    };
-}
-
-broker_config! {
+java_config! {
+    /// Mirrors Java's `BrokerConfig` (+ the broker-side keys of `MessageStoreConfig`/`NettyServerConfig`); see
+    /// the module docs.
+    pub struct BrokerConfig {
     // --- BrokerIdentity ---
     /// `brokerName`: the host name by default.
     broker_name: String = local_host_name() => "brokerName",
@@ -193,6 +131,20 @@ broker_config! {
     store_path_root_dir: String = format!("{}/store", home_dir()) => "storePathRootDir",
     /// `haListenPort`: 0 means `listenPort + 1` ([`BrokerConfig::finish`]).
     ha_listen_port: i32 = 0 => "haListenPort",
+    }
+    extra {
+        /// Properties of the config file that name no field here (store keys among them), kept as read.
+        extra: BTreeMap<String, String> = BTreeMap::new(),
+        /// The `-c` file the broker was started with (UPDATE_BROKER_CONFIG persists to it).
+        config_file: Option<ConfigFile> = None,
+    }
+}
+
+impl BrokerConfig {
+    /// Every non-null Java field as `(java name, value)`, in declaration order.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        self.java_fields()
+    }
 }
 
 /// The `-c` file: where it is and its properties in file order (Java's `BrokerPathConfigHelper` path and the

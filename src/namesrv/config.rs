@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
-use crate::config::ConfigValue;
+use crate::config::java_config;
 
 fn home_dir() -> String {
     std::env::var("HOME").unwrap_or_else(|_| ".".to_owned())
@@ -69,58 +69,9 @@ const KEYS_4_9_8: [&str; 21] = [
     "useEpollNativeSelector",
 ];
 
-macro_rules! namesrv_config {
-    ($( $(#[$m:meta])* $field:ident : $ty:ty = $default:expr => $java:literal, )*) => {
-        /// Mirrors `NamesrvConfig` + `NettyServerConfig` (5.3.3); see the module docs.
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct NamesrvConfig {
-            $( $(#[$m])* pub $field: $ty, )*
-            /// Properties of the config file that name no field (listed by GET_NAMESRV_CONFIG, as in Java).
-            pub extra: BTreeMap<String, String>,
-            /// Which Java NameServer to mirror where 4.9.8 and 5.3.3 answer differently (not a Java key:
-            /// set with `thruster namesrv --java-compat`).
-            pub java_compat: JavaCompat,
-        }
-
-        impl Default for NamesrvConfig {
-            fn default() -> Self {
-                NamesrvConfig { $( $field: $default, )* extra: BTreeMap::new(), java_compat: JavaCompat::default() }
-            }
-        }
-
-        impl NamesrvConfig {
-            /// The Java names of every field, in declaration order (`NamesrvConfig` first).
-            pub const KEYS: &'static [&'static str] = &[$($java),*];
-
-            /// Applies `value` to the field named `key`; `false` if no field has that name. A value that does
-            /// not parse leaves the field unchanged, as in Java.
-            pub fn set(&mut self, key: &str, value: &str) -> bool {
-                match key {
-                    $( $java => {
-                        if let Some(v) = <$ty as ConfigValue>::parse(value) {
-                            self.$field = v;
-                        }
-                        true
-                    } )*
-                    _ => false,
-                }
-            }
-
-            /// Every non-null field as `(java name, value)`, in declaration order; under
-            /// [`JavaCompat::V4_9_8`] only the fields 4.9.8's `NamesrvConfig` and `NettyServerConfig` have.
-            pub fn fields(&self) -> Vec<(&'static str, String)> {
-                let mut out = Vec::with_capacity(Self::KEYS.len());
-                $( if let Some(v) = ConfigValue::show(&self.$field) { out.push(($java, v)); } )*
-                if self.java_compat == JavaCompat::V4_9_8 {
-                    out.retain(|(k, _)| KEYS_4_9_8.contains(k));
-                }
-                out
-            }
-        }
-    };
-}
-
-namesrv_config! {
+java_config! {
+    /// Mirrors `NamesrvConfig` + `NettyServerConfig` (5.3.3); see the module docs.
+    pub struct NamesrvConfig {
     /// `rocketmqHome`: `ROCKETMQ_HOME` from the environment.
     rocketmq_home: Option<String> = std::env::var("ROCKETMQ_HOME").ok() => "rocketmqHome",
     /// `kvConfigPath`: where the KV table is persisted.
@@ -201,6 +152,26 @@ namesrv_config! {
     shutdown_wait_time_seconds: i32 = 30 => "shutdownWaitTimeSeconds",
     /// `useEpollNativeSelector` (listed only).
     use_epoll_native_selector: bool = false => "useEpollNativeSelector",
+    }
+    extra {
+        /// Properties of the config file that name no field (listed by GET_NAMESRV_CONFIG, as in Java).
+        extra: BTreeMap<String, String> = BTreeMap::new(),
+        /// Which Java NameServer to mirror where 4.9.8 and 5.3.3 answer differently (not a Java key: set with
+        /// `thruster namesrv --java-compat`).
+        java_compat: JavaCompat = JavaCompat::default(),
+    }
+}
+
+impl NamesrvConfig {
+    /// Every non-null field as `(java name, value)`, in declaration order; under [`JavaCompat::V4_9_8`] only
+    /// the fields 4.9.8's `NamesrvConfig` and `NettyServerConfig` have.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let mut out = self.java_fields();
+        if self.java_compat == JavaCompat::V4_9_8 {
+            out.retain(|(k, _)| KEYS_4_9_8.contains(k));
+        }
+        out
+    }
 }
 
 /// Keys UPDATE_NAMESRV_CONFIG always refuses, whatever `configBlackList` says.

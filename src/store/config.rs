@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::message::{DelayLevelTable, PropertiesFormat};
+use crate::config::{java_config, ConfigValue};
 
 /// Flush policy (`flushDiskType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -78,183 +79,150 @@ pub enum StoreCompat {
     V5_3_3,
 }
 
-/// The store's configuration (Java `MessageStoreConfig`, the keys the Rust store uses).
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessageStoreConfig {
-    /// `storePathRootDir`, default `$HOME/store`.
-    pub store_path_root_dir: PathBuf,
-    /// `storePathCommitLog`, default `<root>/commitlog` (one path; `,`-lists are refused at open).
-    pub store_path_commit_log: Option<PathBuf>,
-    /// `mappedFileSizeCommitLog`.
-    pub mapped_file_size_commit_log: usize,
-    /// `mappedFileSizeConsumeQueue` (use [`Self::consume_queue_file_size`], rounded up to 20).
-    pub mapped_file_size_consume_queue: usize,
-    /// `enableConsumeQueueExt` (ext files are not written; ext addresses in CQ entries are tolerated).
-    pub enable_consume_queue_ext: bool,
-    /// `flushIntervalCommitLog` ms.
-    pub flush_interval_commit_log: u64,
-    /// `flushCommitLogTimed`.
-    pub flush_commit_log_timed: bool,
-    /// `flushCommitLogLeastPages`.
-    pub flush_commit_log_least_pages: usize,
-    /// `flushCommitLogThoroughInterval` ms.
-    pub flush_commit_log_thorough_interval: u64,
-    /// `flushIntervalConsumeQueue` ms.
-    pub flush_interval_consume_queue: u64,
-    /// `flushConsumeQueueLeastPages`.
-    pub flush_consume_queue_least_pages: usize,
-    /// `flushConsumeQueueThoroughInterval` ms.
-    pub flush_consume_queue_thorough_interval: u64,
-    /// `cleanResourceInterval` ms.
-    pub clean_resource_interval: u64,
-    /// `deleteCommitLogFilesInterval` ms.
-    pub delete_commit_log_files_interval: u64,
-    /// `deleteConsumeQueueFilesInterval` ms.
-    pub delete_consume_queue_files_interval: u64,
-    /// `destroyMapedFileIntervalForcibly` ms.
-    pub destroy_mapped_file_interval_forcibly: u64,
-    /// `redeleteHangedFileInterval` ms.
-    pub redelete_hanged_file_interval: u64,
-    /// `deleteWhen`: hours, `;`-separated.
-    pub delete_when: String,
-    /// `diskMaxUsedSpaceRatio` percent (use [`Self::disk_max_used_space_ratio`]: clamped 10–95).
-    pub disk_max_used_space_ratio: i32,
-    /// `fileReservedTime` hours.
-    pub file_reserved_time: i32,
-    /// `diskSpaceWarningLevelRatio` percent (clamped 35–90).
-    pub disk_space_warning_level_ratio: i32,
-    /// `diskSpaceCleanForciblyRatio` percent (clamped 30–85).
-    pub disk_space_clean_forcibly_ratio: i32,
-    /// `cleanFileForciblyEnable`.
-    pub clean_file_forcibly_enable: bool,
-    /// `deleteFileBatchMax`.
-    pub delete_file_batch_max: usize,
-    /// `maxMessageSize`: body limit in bytes.
-    pub max_message_size: usize,
-    /// `checkCRCOnRecover`.
-    pub check_crc_on_recover: bool,
-    /// `warmMapedFileEnable` (Java's spelling; off by default as in Java): keep the commit-log pages ahead of
-    /// the write position pre-faulted by a background thread, so appends take no page faults. It pays off
-    /// with a spare core; on a busy one its non-preemptible pre-fault calls delay requests by milliseconds.
-    pub warm_maped_file_enable: bool,
-    /// `maxTransferBytesOnMessageInMemory`.
-    pub max_transfer_bytes_on_message_in_memory: usize,
-    /// `maxTransferCountOnMessageInMemory`.
-    pub max_transfer_count_on_message_in_memory: usize,
-    /// `maxTransferBytesOnMessageInDisk`.
-    pub max_transfer_bytes_on_message_in_disk: usize,
-    /// `maxTransferCountOnMessageInDisk`.
-    pub max_transfer_count_on_message_in_disk: usize,
-    /// `accessMessageInMemoryMaxRatio` percent of physical memory.
-    pub access_message_in_memory_max_ratio: i32,
-    /// `messageIndexEnable`.
-    pub message_index_enable: bool,
-    /// `maxHashSlotNum`.
-    pub max_hash_slot_num: usize,
-    /// `maxIndexNum`.
-    pub max_index_num: usize,
-    /// `maxMsgsNumBatch`: cap of an index query.
-    pub max_msgs_num_batch: usize,
-    /// `messageIndexSafe`.
-    pub message_index_safe: bool,
-    /// `brokerRole`.
-    pub broker_role: BrokerRole,
-    /// `flushDiskType`.
-    pub flush_disk_type: FlushDiskType,
-    /// `syncFlushTimeout` ms.
-    pub sync_flush_timeout: u64,
-    /// `messageDelayLevel`.
-    pub message_delay_level: String,
-    /// `duplicationEnable` (accepted, not implemented: refused at open when true).
-    pub duplication_enable: bool,
-    /// `osPageCacheBusyTimeOutMills`.
-    pub os_page_cache_busy_time_out_mills: u64,
-    /// `defaultQueryMaxNum`.
-    pub default_query_max_num: usize,
-    /// `autoMessageVersionOnTopicLen` [5.3.3].
-    pub auto_message_version_on_topic_len: bool,
-    /// `enabledAppendPropCRC` [5.3.3].
-    pub enabled_append_prop_crc: bool,
-    /// `forceVerifyPropCRC` [5.3.3].
-    pub force_verify_prop_crc: bool,
-    /// `readUnCommitted` [5.3.3]: dispatch up to the max offset even under SYNC_FLUSH.
-    pub read_uncommitted: bool,
-    /// `offsetCheckInSlave`.
-    pub offset_check_in_slave: bool,
-    /// `thrusterStoreCompat` (`4.9.8` | `5.3.3`, Thruster only): writing conventions where the tags differ.
-    pub store_compat: StoreCompat,
+java_config! {
+    /// The store's configuration (Java `MessageStoreConfig`, the keys the Rust store uses).
+    pub struct MessageStoreConfig {
+        /// `storePathRootDir`, default `$HOME/store`.
+        store_path_root_dir: PathBuf = home_dir().join("store") => "storePathRootDir",
+        /// `storePathCommitLog`, default `<root>/commitlog` (one path; `,`-lists are refused at open).
+        store_path_commit_log: Option<PathBuf> = None => "storePathCommitLog",
+        /// `mappedFileSizeCommitLog`.
+        mapped_file_size_commit_log: usize = 1024 * 1024 * 1024 => "mappedFileSizeCommitLog",
+        /// `mappedFileSizeConsumeQueue` (use [`Self::consume_queue_file_size`], rounded up to 20).
+        mapped_file_size_consume_queue: usize = 300_000 * 20 => "mappedFileSizeConsumeQueue",
+        /// `enableConsumeQueueExt` (ext files are not written; ext addresses in CQ entries are tolerated).
+        enable_consume_queue_ext: bool = false => "enableConsumeQueueExt",
+        /// `flushIntervalCommitLog` ms.
+        flush_interval_commit_log: u64 = 500 => "flushIntervalCommitLog",
+        /// `flushCommitLogTimed`.
+        flush_commit_log_timed: bool = true => "flushCommitLogTimed",
+        /// `flushCommitLogLeastPages`.
+        flush_commit_log_least_pages: usize = 4 => "flushCommitLogLeastPages",
+        /// `flushCommitLogThoroughInterval` ms.
+        flush_commit_log_thorough_interval: u64 = 10_000 => "flushCommitLogThoroughInterval",
+        /// `flushIntervalConsumeQueue` ms.
+        flush_interval_consume_queue: u64 = 1000 => "flushIntervalConsumeQueue",
+        /// `flushConsumeQueueLeastPages`.
+        flush_consume_queue_least_pages: usize = 2 => "flushConsumeQueueLeastPages",
+        /// `flushConsumeQueueThoroughInterval` ms.
+        flush_consume_queue_thorough_interval: u64 = 60_000 => "flushConsumeQueueThoroughInterval",
+        /// `cleanResourceInterval` ms.
+        clean_resource_interval: u64 = 10_000 => "cleanResourceInterval",
+        /// `deleteCommitLogFilesInterval` ms.
+        delete_commit_log_files_interval: u64 = 100 => "deleteCommitLogFilesInterval",
+        /// `deleteConsumeQueueFilesInterval` ms.
+        delete_consume_queue_files_interval: u64 = 100 => "deleteConsumeQueueFilesInterval",
+        /// `destroyMapedFileIntervalForcibly` ms.
+        destroy_mapped_file_interval_forcibly: u64 = 120_000 => "destroyMapedFileIntervalForcibly",
+        /// `redeleteHangedFileInterval` ms.
+        redelete_hanged_file_interval: u64 = 120_000 => "redeleteHangedFileInterval",
+        /// `deleteWhen`: hours, `;`-separated.
+        delete_when: String = "04".to_string() => "deleteWhen",
+        /// `diskMaxUsedSpaceRatio` percent (use [`Self::disk_max_used_space_ratio`]: clamped 10–95).
+        disk_max_used_space_ratio: i32 = 75 => "diskMaxUsedSpaceRatio",
+        /// `fileReservedTime` hours.
+        file_reserved_time: i32 = 72 => "fileReservedTime",
+        /// `diskSpaceWarningLevelRatio` percent (clamped 35–90).
+        disk_space_warning_level_ratio: i32 = 90 => "diskSpaceWarningLevelRatio",
+        /// `diskSpaceCleanForciblyRatio` percent (clamped 30–85).
+        disk_space_clean_forcibly_ratio: i32 = 85 => "diskSpaceCleanForciblyRatio",
+        /// `cleanFileForciblyEnable`.
+        clean_file_forcibly_enable: bool = true => "cleanFileForciblyEnable",
+        /// `deleteFileBatchMax`.
+        delete_file_batch_max: usize = 10 => "deleteFileBatchMax",
+        /// `maxMessageSize`: body limit in bytes.
+        max_message_size: usize = 1024 * 1024 * 4 => "maxMessageSize",
+        /// `checkCRCOnRecover`.
+        check_crc_on_recover: bool = true => "checkCRCOnRecover",
+        /// `warmMapedFileEnable` (Java's spelling; off by default as in Java): keep the commit-log pages ahead of
+        /// the write position pre-faulted by a background thread, so appends take no page faults. It pays off
+        /// with a spare core; on a busy one its non-preemptible pre-fault calls delay requests by milliseconds.
+        warm_maped_file_enable: bool = false => "warmMapedFileEnable",
+        /// `maxTransferBytesOnMessageInMemory`.
+        max_transfer_bytes_on_message_in_memory: usize = 1024 * 256 => "maxTransferBytesOnMessageInMemory",
+        /// `maxTransferCountOnMessageInMemory`.
+        max_transfer_count_on_message_in_memory: usize = 32 => "maxTransferCountOnMessageInMemory",
+        /// `maxTransferBytesOnMessageInDisk`.
+        max_transfer_bytes_on_message_in_disk: usize = 1024 * 64 => "maxTransferBytesOnMessageInDisk",
+        /// `maxTransferCountOnMessageInDisk`.
+        max_transfer_count_on_message_in_disk: usize = 8 => "maxTransferCountOnMessageInDisk",
+        /// `accessMessageInMemoryMaxRatio` percent of physical memory.
+        access_message_in_memory_max_ratio: i32 = 40 => "accessMessageInMemoryMaxRatio",
+        /// `messageIndexEnable`.
+        message_index_enable: bool = true => "messageIndexEnable",
+        /// `maxHashSlotNum`.
+        max_hash_slot_num: usize = 5_000_000 => "maxHashSlotNum",
+        /// `maxIndexNum`.
+        max_index_num: usize = 5_000_000 * 4 => "maxIndexNum",
+        /// `maxMsgsNumBatch`: cap of an index query.
+        max_msgs_num_batch: usize = 64 => "maxMsgsNumBatch",
+        /// `messageIndexSafe`.
+        message_index_safe: bool = false => "messageIndexSafe",
+        /// `brokerRole`.
+        broker_role: BrokerRole = BrokerRole::AsyncMaster => "brokerRole",
+        /// `flushDiskType`.
+        flush_disk_type: FlushDiskType = FlushDiskType::AsyncFlush => "flushDiskType",
+        /// `syncFlushTimeout` ms.
+        sync_flush_timeout: u64 = 5000 => "syncFlushTimeout",
+        /// `messageDelayLevel`.
+        message_delay_level: String = "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h".to_string() => "messageDelayLevel",
+        /// `duplicationEnable` (accepted, not implemented: refused at open when true).
+        duplication_enable: bool = false => "duplicationEnable",
+        /// `osPageCacheBusyTimeOutMills`.
+        os_page_cache_busy_time_out_mills: u64 = 1000 => "osPageCacheBusyTimeOutMills",
+        /// `defaultQueryMaxNum`.
+        default_query_max_num: usize = 32 => "defaultQueryMaxNum",
+        /// `autoMessageVersionOnTopicLen` [5.3.3].
+        auto_message_version_on_topic_len: bool = true => "autoMessageVersionOnTopicLen",
+        /// `enabledAppendPropCRC` [5.3.3].
+        enabled_append_prop_crc: bool = false => "enabledAppendPropCRC",
+        /// `forceVerifyPropCRC` [5.3.3].
+        force_verify_prop_crc: bool = false => "forceVerifyPropCRC",
+        /// `readUnCommitted` [5.3.3]: dispatch up to the max offset even under SYNC_FLUSH.
+        read_uncommitted: bool = false => "readUnCommitted",
+        /// `offsetCheckInSlave`.
+        offset_check_in_slave: bool = false => "offsetCheckInSlave",
+        /// `thrusterStoreCompat` (`4.9.8` | `5.3.3`, Thruster only): writing conventions where the tags differ.
+        store_compat: StoreCompat = StoreCompat::V5_3_3 => "thrusterStoreCompat",
+    }
+    extra {}
 }
 
-impl Default for MessageStoreConfig {
-    fn default() -> Self {
-        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-        MessageStoreConfig {
-            store_path_root_dir: home.join("store"),
-            store_path_commit_log: None,
-            mapped_file_size_commit_log: 1024 * 1024 * 1024,
-            mapped_file_size_consume_queue: 300_000 * 20,
-            enable_consume_queue_ext: false,
-            flush_interval_commit_log: 500,
-            flush_commit_log_timed: true,
-            flush_commit_log_least_pages: 4,
-            flush_commit_log_thorough_interval: 10_000,
-            flush_interval_consume_queue: 1000,
-            flush_consume_queue_least_pages: 2,
-            flush_consume_queue_thorough_interval: 60_000,
-            clean_resource_interval: 10_000,
-            delete_commit_log_files_interval: 100,
-            delete_consume_queue_files_interval: 100,
-            destroy_mapped_file_interval_forcibly: 120_000,
-            redelete_hanged_file_interval: 120_000,
-            delete_when: "04".to_string(),
-            disk_max_used_space_ratio: 75,
-            file_reserved_time: 72,
-            disk_space_warning_level_ratio: 90,
-            disk_space_clean_forcibly_ratio: 85,
-            clean_file_forcibly_enable: true,
-            delete_file_batch_max: 10,
-            max_message_size: 1024 * 1024 * 4,
-            check_crc_on_recover: true,
-            warm_maped_file_enable: false,
-            max_transfer_bytes_on_message_in_memory: 1024 * 256,
-            max_transfer_count_on_message_in_memory: 32,
-            max_transfer_bytes_on_message_in_disk: 1024 * 64,
-            max_transfer_count_on_message_in_disk: 8,
-            access_message_in_memory_max_ratio: 40,
-            message_index_enable: true,
-            max_hash_slot_num: 5_000_000,
-            max_index_num: 5_000_000 * 4,
-            max_msgs_num_batch: 64,
-            message_index_safe: false,
-            broker_role: BrokerRole::AsyncMaster,
-            flush_disk_type: FlushDiskType::AsyncFlush,
-            sync_flush_timeout: 5000,
-            message_delay_level: "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h".to_string(),
-            duplication_enable: false,
-            os_page_cache_busy_time_out_mills: 1000,
-            default_query_max_num: 32,
-            auto_message_version_on_topic_len: true,
-            enabled_append_prop_crc: false,
-            force_verify_prop_crc: false,
-            read_uncommitted: false,
-            offset_check_in_slave: false,
-            store_compat: StoreCompat::V5_3_3,
-        }
+fn home_dir() -> PathBuf {
+    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
+}
+
+impl ConfigValue for BrokerRole {
+    fn parse(s: &str) -> Option<Self> {
+        BrokerRole::from_name(s)
+    }
+    fn show(&self) -> Option<String> {
+        Some(self.name().to_owned())
     }
 }
 
-fn java_bool(v: &str) -> bool {
-    v.eq_ignore_ascii_case("true")
+impl ConfigValue for FlushDiskType {
+    fn parse(s: &str) -> Option<Self> {
+        FlushDiskType::from_name(s)
+    }
+    fn show(&self) -> Option<String> {
+        Some(self.name().to_owned())
+    }
 }
 
-fn set_num<T: std::str::FromStr>(slot: &mut T, v: &str) -> bool {
-    // Java's Integer/Long.parseLong: no surrounding whitespace, optional sign.
-    match v.parse() {
-        Ok(n) => {
-            *slot = n;
-            true
+impl ConfigValue for StoreCompat {
+    fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "4.9.8" => Some(StoreCompat::V4_9_8),
+            "5.3.3" => Some(StoreCompat::V5_3_3),
+            _ => None,
         }
-        Err(_) => false,
+    }
+    fn show(&self) -> Option<String> {
+        Some(match self {
+            StoreCompat::V4_9_8 => "4.9.8".to_owned(),
+            StoreCompat::V5_3_3 => "5.3.3".to_owned(),
+        })
     }
 }
 
@@ -271,81 +239,6 @@ impl MessageStoreConfig {
         for (k, v) in pairs {
             self.set(k, v);
         }
-    }
-
-    /// Applies one key; false if the key is unknown or the value did not convert (then nothing changes).
-    pub fn set(&mut self, key: &str, value: &str) -> bool {
-        let v = value;
-        match key {
-            "storePathRootDir" => self.store_path_root_dir = PathBuf::from(v.trim()),
-            "storePathCommitLog" => self.store_path_commit_log = Some(PathBuf::from(v.trim())),
-            "mappedFileSizeCommitLog" => return set_num(&mut self.mapped_file_size_commit_log, v),
-            "mappedFileSizeConsumeQueue" => return set_num(&mut self.mapped_file_size_consume_queue, v),
-            "enableConsumeQueueExt" => self.enable_consume_queue_ext = java_bool(v),
-            "flushIntervalCommitLog" => return set_num(&mut self.flush_interval_commit_log, v),
-            "flushCommitLogTimed" => self.flush_commit_log_timed = java_bool(v),
-            "flushCommitLogLeastPages" => return set_num(&mut self.flush_commit_log_least_pages, v),
-            "flushCommitLogThoroughInterval" => return set_num(&mut self.flush_commit_log_thorough_interval, v),
-            "flushIntervalConsumeQueue" => return set_num(&mut self.flush_interval_consume_queue, v),
-            "flushConsumeQueueLeastPages" => return set_num(&mut self.flush_consume_queue_least_pages, v),
-            "flushConsumeQueueThoroughInterval" => return set_num(&mut self.flush_consume_queue_thorough_interval, v),
-            "cleanResourceInterval" => return set_num(&mut self.clean_resource_interval, v),
-            "deleteCommitLogFilesInterval" => return set_num(&mut self.delete_commit_log_files_interval, v),
-            "deleteConsumeQueueFilesInterval" => return set_num(&mut self.delete_consume_queue_files_interval, v),
-            "destroyMapedFileIntervalForcibly" => return set_num(&mut self.destroy_mapped_file_interval_forcibly, v),
-            "redeleteHangedFileInterval" => return set_num(&mut self.redelete_hanged_file_interval, v),
-            "deleteWhen" => self.delete_when = v.trim().to_string(),
-            "diskMaxUsedSpaceRatio" => return set_num(&mut self.disk_max_used_space_ratio, v),
-            "fileReservedTime" => return set_num(&mut self.file_reserved_time, v),
-            "diskSpaceWarningLevelRatio" => return set_num(&mut self.disk_space_warning_level_ratio, v),
-            "diskSpaceCleanForciblyRatio" => return set_num(&mut self.disk_space_clean_forcibly_ratio, v),
-            "cleanFileForciblyEnable" => self.clean_file_forcibly_enable = java_bool(v),
-            "deleteFileBatchMax" => return set_num(&mut self.delete_file_batch_max, v),
-            "maxMessageSize" => return set_num(&mut self.max_message_size, v),
-            "checkCRCOnRecover" => self.check_crc_on_recover = java_bool(v),
-            "warmMapedFileEnable" => self.warm_maped_file_enable = java_bool(v),
-            "maxTransferBytesOnMessageInMemory" => {
-                return set_num(&mut self.max_transfer_bytes_on_message_in_memory, v)
-            }
-            "maxTransferCountOnMessageInMemory" => {
-                return set_num(&mut self.max_transfer_count_on_message_in_memory, v)
-            }
-            "maxTransferBytesOnMessageInDisk" => return set_num(&mut self.max_transfer_bytes_on_message_in_disk, v),
-            "maxTransferCountOnMessageInDisk" => return set_num(&mut self.max_transfer_count_on_message_in_disk, v),
-            "accessMessageInMemoryMaxRatio" => return set_num(&mut self.access_message_in_memory_max_ratio, v),
-            "messageIndexEnable" => self.message_index_enable = java_bool(v),
-            "maxHashSlotNum" => return set_num(&mut self.max_hash_slot_num, v),
-            "maxIndexNum" => return set_num(&mut self.max_index_num, v),
-            "maxMsgsNumBatch" => return set_num(&mut self.max_msgs_num_batch, v),
-            "messageIndexSafe" => self.message_index_safe = java_bool(v),
-            "brokerRole" => match BrokerRole::from_name(v) {
-                Some(role) => self.broker_role = role,
-                None => return false,
-            },
-            "flushDiskType" => match FlushDiskType::from_name(v) {
-                Some(ty) => self.flush_disk_type = ty,
-                None => return false,
-            },
-            "syncFlushTimeout" => return set_num(&mut self.sync_flush_timeout, v),
-            "messageDelayLevel" => self.message_delay_level = v.trim().to_string(),
-            "duplicationEnable" => self.duplication_enable = java_bool(v),
-            "osPageCacheBusyTimeOutMills" => return set_num(&mut self.os_page_cache_busy_time_out_mills, v),
-            "defaultQueryMaxNum" => return set_num(&mut self.default_query_max_num, v),
-            "autoMessageVersionOnTopicLen" => self.auto_message_version_on_topic_len = java_bool(v),
-            "enabledAppendPropCRC" => self.enabled_append_prop_crc = java_bool(v),
-            "forceVerifyPropCRC" => self.force_verify_prop_crc = java_bool(v),
-            "readUnCommitted" => self.read_uncommitted = java_bool(v),
-            "offsetCheckInSlave" => self.offset_check_in_slave = java_bool(v),
-            "thrusterStoreCompat" => {
-                self.store_compat = match v.trim() {
-                    "4.9.8" => StoreCompat::V4_9_8,
-                    "5.3.3" => StoreCompat::V5_3_3,
-                    _ => return false,
-                }
-            }
-            _ => return false,
-        }
-        true
     }
 
     /// Commit-log directory.
