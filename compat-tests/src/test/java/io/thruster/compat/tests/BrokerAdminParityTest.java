@@ -482,21 +482,21 @@ class BrokerAdminParityTest {
         known("4.9.8/5.3.3/brokerStatus -c DefaultCluster",
             "GET_BROKER_RUNTIME_INFO (28) as 4.9.8 also sends 5.3.3's getTransferredTps key (4.9.7 sends only getTransferedTps)");
         known("4.9.8/4.9.8/getBrokerConfig -b {BROKER}",
-            "GET_BROKER_CONFIG (26) key set differs from Java 4.9.8 (133 keys missing, 8 extra, e.g. accessMessageInMemoryMaxRatio)");
+            "GET_BROKER_CONFIG (26): extra keys thrusterStoreCompat (Thruster's own) and configBlackList (a real 4.9.8 key the 4.9.7 stand-in lacks)");
         known("4.9.8/5.3.3/getBrokerConfig -b {BROKER}",
-            "GET_BROKER_CONFIG (26) key set differs from Java 4.9.8 (133 keys missing, 8 extra, e.g. accessMessageInMemoryMaxRatio)");
+            "GET_BROKER_CONFIG (26): extra keys thrusterStoreCompat (Thruster's own) and configBlackList (a real 4.9.8 key the 4.9.7 stand-in lacks)");
         known("4.9.8/4.9.8/getBrokerConfig -c DefaultCluster",
-            "GET_BROKER_CONFIG (26) key set differs from Java 4.9.8 (133 keys missing, 8 extra, e.g. accessMessageInMemoryMaxRatio)");
+            "GET_BROKER_CONFIG (26): extra keys thrusterStoreCompat (Thruster's own) and configBlackList (a real 4.9.8 key the 4.9.7 stand-in lacks)");
         known("4.9.8/5.3.3/getBrokerConfig -c DefaultCluster",
-            "GET_BROKER_CONFIG (26) key set differs from Java 4.9.8 (133 keys missing, 8 extra, e.g. accessMessageInMemoryMaxRatio)");
+            "GET_BROKER_CONFIG (26): extra keys thrusterStoreCompat (Thruster's own) and configBlackList (a real 4.9.8 key the 4.9.7 stand-in lacks)");
         known("4.9.8/4.9.8/updateBrokerConfig -b {BROKER} -k configBlackList -v x",
             "UPDATE_BROKER_CONFIG (25): Thruster as 4.9.8 refuses configBlackList like 5.3.3; the 4.9.7 stand-in has no black list (real 4.9.8 does)");
         known("4.9.8/5.3.3/updateBrokerConfig -b {BROKER} -k configBlackList -v x",
             "UPDATE_BROKER_CONFIG (25): Thruster as 4.9.8 refuses configBlackList like 5.3.3; the 4.9.7 stand-in has no black list (real 4.9.8 does)");
         known("4.9.8/4.9.8/getBrokerConfig -b {BROKER}#2",
-            "GET_BROKER_CONFIG (26) key set differs from Java 4.9.8 (131 keys missing, 8 extra, e.g. accessMessageInMemoryMaxRatio)");
+            "GET_BROKER_CONFIG (26): extra keys thrusterStoreCompat (Thruster's own) and configBlackList (a real 4.9.8 key the 4.9.7 stand-in lacks)");
         known("4.9.8/5.3.3/getBrokerConfig -b {BROKER}#2",
-            "GET_BROKER_CONFIG (26) key set differs from Java 4.9.8 (131 keys missing, 8 extra, e.g. accessMessageInMemoryMaxRatio)");
+            "GET_BROKER_CONFIG (26): extra keys thrusterStoreCompat (Thruster's own) and configBlackList (a real 4.9.8 key the 4.9.7 stand-in lacks)");
         known("4.9.8/5.3.3/queryMsgById -t TopicTest -i {OFFSET_ID:3}",
             "Thruster as 4.9.8 answers GET_TOPIC_CONFIG (351); the 4.9.7 broker does not, so the 5.3.3 tool's message track says UNKNOWN");
         known("4.9.8/5.3.3/queryMsgById -t TopicTest -i {OFFSET_ID:16}",
@@ -564,19 +564,19 @@ class BrokerAdminParityTest {
         known("5.3.3/5.3.3/brokerStatus -c DefaultCluster",
             "GET_BROKER_RUNTIME_INFO (28) as 5.3.3 also sends getTransferedTps (the 5.3.3 broker sends only getTransferredTps, so the 4.9.8 tool NPEs there)");
         known("5.3.3/4.9.8/clusterList",
-            "Java 5.3.3 lacks getTransferedTps, the 4.9.8 tool prints an NPE; Thruster sends the key (deliberate? see FINDINGS)");
+            "Java 5.3.3 lacks getTransferedTps, the 4.9.8 tool prints an NPE; Thruster as 5.3.3 also sends getTransferedTps");
         known("5.3.3/4.9.8/getBrokerConfig -b {BROKER}",
-            "GET_BROKER_CONFIG (26) key set differs from Java 5.3.3 (359 keys missing, 1 extra, e.g. accessMessageInMemoryHotRatio)");
+            "GET_BROKER_CONFIG (26): extra key thrusterStoreCompat (Thruster's own config key)");
         known("5.3.3/5.3.3/getBrokerConfig -b {BROKER}",
-            "GET_BROKER_CONFIG (26) key set differs from Java 5.3.3 (359 keys missing, 1 extra, e.g. accessMessageInMemoryHotRatio)");
+            "GET_BROKER_CONFIG (26): extra key thrusterStoreCompat (Thruster's own config key)");
         known("5.3.3/4.9.8/getBrokerConfig -c DefaultCluster",
-            "GET_BROKER_CONFIG (26) key set differs from Java 5.3.3 (359 keys missing, 1 extra, e.g. accessMessageInMemoryHotRatio)");
+            "GET_BROKER_CONFIG (26): extra key thrusterStoreCompat (Thruster's own config key)");
         known("5.3.3/5.3.3/getBrokerConfig -c DefaultCluster",
-            "GET_BROKER_CONFIG (26) key set differs from Java 5.3.3 (359 keys missing, 1 extra, e.g. accessMessageInMemoryHotRatio)");
+            "GET_BROKER_CONFIG (26): extra key thrusterStoreCompat (Thruster's own config key)");
         known("5.3.3/4.9.8/getBrokerConfig -b {BROKER}#2",
-            "GET_BROKER_CONFIG (26) key set differs from Java 5.3.3 (357 keys missing, 1 extra, e.g. accessMessageInMemoryHotRatio)");
+            "GET_BROKER_CONFIG (26): extra key thrusterStoreCompat (Thruster's own config key)");
         known("5.3.3/5.3.3/getBrokerConfig -b {BROKER}#2",
-            "GET_BROKER_CONFIG (26) key set differs from Java 5.3.3 (357 keys missing, 1 extra, e.g. accessMessageInMemoryHotRatio)");
+            "GET_BROKER_CONFIG (26): extra key thrusterStoreCompat (Thruster's own config key)");
         known("5.3.3/4.9.8/queryMsgById -i {OFFSET_ID:3}",
             "QUERY_TOPIC_CONSUME_BY_WHO (300): Java 5.3.3 also returns the topic itself as a group (ConsumerManager adds subscriptionData.getTopic()); Thruster does not");
         known("5.3.3/5.3.3/queryMsgById -t TopicTest -i {OFFSET_ID:3}",
@@ -610,17 +610,17 @@ class BrokerAdminParityTest {
         known("5.3.3/5.3.3/statsAll -t TopicTest",
             "QUERY_TOPIC_CONSUME_BY_WHO (300): Java 5.3.3 also returns the topic itself as a group (ConsumerManager adds subscriptionData.getTopic()); Thruster does not");
         known("5.3.3/4.9.8/exportMetrics -c DefaultCluster -f {RUN}/export-{T}/metrics",
-            "Java 5.3.3 lacks getTransferedTps, the 4.9.8 tool prints an NPE; Thruster sends the key (deliberate? see FINDINGS)");
+            "Java 5.3.3 lacks getTransferedTps, the 4.9.8 tool prints an NPE; Thruster as 5.3.3 also sends getTransferedTps");
         known("5.3.3/5.3.3/createUser -b {BROKER} -u admin1 -p pw1",
-            "code 3001 not implemented");
+            "code 3001 not implemented (Java 5.3.3 with auth off: CODE 1 An system error occurred, please try again later.)");
         known("5.3.3/5.3.3/listUser -b {BROKER}",
-            "code 3005 not implemented");
+            "code 3005 not implemented (Java 5.3.3 with auth off: CODE 1 An system error occurred, please try again later.)");
         known("5.3.3/5.3.3/getUser -b {BROKER} -u admin1",
-            "code 3004 not implemented");
+            "code 3004 not implemented (Java 5.3.3 with auth off: CODE 1 An system error occurred, please try again later.)");
         known("5.3.3/5.3.3/createAcl -b {BROKER} -s User:admin1 -r Topic:* -a Pub -d Allow",
-            "code 3006 not implemented");
+            "code 3006 not implemented (Java 5.3.3 with auth off: CODE 1 An system error occurred, please try again later.)");
         known("5.3.3/5.3.3/listAcl -b {BROKER}",
-            "code 3010 not implemented");
+            "code 3010 not implemented (Java 5.3.3 with auth off: CODE 1 java.lang.IllegalStateException: The authenticationMetadataProvider is not configured., …)");
     }
 
     // ---------------------------------------------------------------------------------------------------------
