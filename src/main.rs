@@ -223,6 +223,10 @@ async fn run_standalone(args: StandaloneArgs) -> anyhow::Result<()> {
         tracing::info!("standalone: -n/NAMESRV_ADDR ignored, the broker registers with the embedded name server");
     }
     let config = broker_config(&args, Some(format!("127.0.0.1:{namesrv_port}")))?;
+    // The embedded NameServer answers as the Java NameServer of the version the broker mirrors.
+    if let Some(compat) = config.extra.get("thrusterStoreCompat") {
+        namesrv_config.java_compat = compat.trim().parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    }
     if args.print_config_item {
         let _ = std::io::Write::write_fmt(&mut std::io::stdout().lock(), format_args!("{config}"));
         return Ok(());

@@ -353,7 +353,7 @@ async fn route(ctx: &RequestCtx<'_>, code: Request) -> Result<Option<RemotingCom
         R::UPDATE_AND_CREATE_ACL_CONFIG
         | R::DELETE_ACL_CONFIG
         | R::GET_BROKER_CLUSTER_ACL_INFO
-        | R::UPDATE_GLOBAL_WHITE_ADDRS_CONFIG => admin::acl::acl_disabled(ctx, code),
+        | R::UPDATE_GLOBAL_WHITE_ADDRS_CONFIG => answer(admin::acl::acl_disabled(ctx, code)),
 
         // Not served (see `room` for why): Java's REQUEST_CODE_NOT_SUPPORTED.
         R::END_TRANSACTION

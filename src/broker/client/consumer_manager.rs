@@ -135,6 +135,10 @@ pub struct ConsumeMode {
 #[derive(Debug)]
 pub struct ConsumerManager {
     table: Mutex<HashMap<String, ConsumerGroupInfo>>,
+    /// [5.3.3] `topicGroupTable` as the Java 5.3.3 broker fills it: every topic ever subscribed by a heartbeat.
+    /// (5.3.3 adds the *topic* to the topic's set where it means the group, and never removes it, so
+    /// QUERY_TOPIC_CONSUME_BY_WHO answers the topic's own name once anyone subscribed to it.)
+    subscribed_topics: Mutex<BTreeSet<String>>,
     channel_expired_timeout: Duration,
     /// Broker-level `notifyConsumerIdsChangedEnable`.
     notify_enabled: bool,
@@ -146,7 +150,12 @@ type Pending = Vec<(String, Vec<Arc<dyn ClientChannel>>)>;
 impl ConsumerManager {
     /// An empty manager; `notify_enabled` is the broker's `notifyConsumerIdsChangedEnable`.
     pub fn new(channel_expired_timeout: Duration, notify_enabled: bool) -> Self {
-        ConsumerManager { table: Mutex::new(HashMap::new()), channel_expired_timeout, notify_enabled }
+        ConsumerManager {
+            table: Mutex::new(HashMap::new()),
+            subscribed_topics: Mutex::new(BTreeSet::new()),
+            channel_expired_timeout,
+            notify_enabled,
+        }
     }
 
     /// `registerConsumer`: adds or refreshes `info` in `group`, merges `subscriptions` (unless `None`: a v2
@@ -160,6 +169,14 @@ impl ConsumerManager {
         subscriptions: Option<&[SubscriptionData]>,
         notify: bool,
     ) -> bool {
+        if let Some(subs) = subscriptions {
+            let mut topics = self.subscribed_topics.lock();
+            for sub in subs {
+                if !topics.contains(&sub.topic) {
+                    topics.insert(sub.topic.clone());
+                }
+            }
+        }
         let mut pending = Pending::new();
         let changed = {
             let mut table = self.table.lock();
@@ -295,6 +312,11 @@ impl ConsumerManager {
     pub fn query_topic_consume_by_who(&self, topic: &str) -> BTreeSet<String> {
         let table = self.table.lock();
         table.iter().filter(|(_, g)| g.subscription_table.contains_key(topic)).map(|(name, _)| name.clone()).collect()
+    }
+
+    /// [5.3.3] Whether a heartbeat ever subscribed `topic` (see `subscribed_topics`).
+    pub fn ever_subscribed(&self, topic: &str) -> bool {
+        self.subscribed_topics.lock().contains(topic)
     }
 
     /// Every group with at least one live channel, sorted.

@@ -117,23 +117,35 @@ pub(crate) fn search_offset_by_timestamp(broker: &Broker, req: &RemotingCommand)
     let topic = h.topic.unwrap_or_default();
     let queue_id = h.queue_id.unwrap_or(0);
     let timestamp = h.timestamp.unwrap_or(0);
+    let boundary = match h.boundary_type.as_deref() {
+        Some(b) if b.eq_ignore_ascii_case("upper") => BoundaryType::Upper,
+        _ => BoundaryType::Lower,
+    };
+    let offset = offset_by_time(broker, &topic, queue_id, timestamp, boundary);
+    offset_response(req, offset)
+}
+
+/// `getOffsetInQueueByTime` of the broker's flavor: [5.3.3] the first offset at or after `timestamp`
+/// (`boundary` UPPER: the last at or before); [4.9.8] the nearest message ([`nearest_offset`]).
+pub(crate) fn offset_by_time(
+    broker: &Broker,
+    topic: &str,
+    queue_id: i32,
+    timestamp: i64,
+    boundary: BoundaryType,
+) -> i64 {
     let store = broker.store();
-    let offset = if broker.flavor().is_v5() {
-        let boundary = match h.boundary_type.as_deref() {
-            Some(b) if b.eq_ignore_ascii_case("upper") => BoundaryType::Upper,
-            _ => BoundaryType::Lower,
-        };
-        store.get_offset_in_queue_by_time_with_boundary(&topic, queue_id, timestamp, boundary)
+    if broker.flavor().is_v5() {
+        store.get_offset_in_queue_by_time_with_boundary(topic, queue_id, timestamp, boundary)
     } else {
         nearest_offset(
-            store.max_offset_in_queue(&topic, queue_id),
-            store.get_offset_in_queue_by_time_with_boundary(&topic, queue_id, timestamp, BoundaryType::Lower),
-            store.get_offset_in_queue_by_time_with_boundary(&topic, queue_id, timestamp, BoundaryType::Upper),
+            store.max_offset_in_queue(topic, queue_id),
+            store.get_offset_in_queue_by_time_with_boundary(topic, queue_id, timestamp, BoundaryType::Lower),
+            store.get_offset_in_queue_by_time_with_boundary(topic, queue_id, timestamp, BoundaryType::Upper),
             timestamp,
-            |o| store.message_store_timestamp(&topic, queue_id, o),
+            |o| store.message_store_timestamp(topic, queue_id, o),
         )
-    };
-    offset_response(req, offset)
+    }
 }
 
 /// 4.9.8 `ConsumeQueue.getOffsetInQueueByTime`: an exact match (the first one) if any, else the nearer of the

@@ -83,11 +83,18 @@ pub(crate) fn get_all_producer_info(ctx: &RequestCtx<'_>) -> Reply {
     Ok(ctx.success().with_body(fastjson::to_vec_plain(&ProducerTableInfo { data })))
 }
 
-/// QUERY_TOPIC_CONSUME_BY_WHO: groups subscribed to the topic (heartbeats) ∪ groups with offsets for it.
+/// QUERY_TOPIC_CONSUME_BY_WHO: groups subscribed to the topic (heartbeats; [5.3.3] the topic's own name, as
+/// Java 5.3.3 fills its table) ∪ groups with offsets for it.
 pub(crate) fn query_topic_consume_by_who(ctx: &RequestCtx<'_>) -> Reply {
     let h: TopicRequestHeader = ctx.header();
     let topic = h.topic.unwrap_or_default();
-    let mut groups = ctx.broker.consumers().query_topic_consume_by_who(&topic);
+    let consumers = ctx.broker.consumers();
+    let mut groups = if ctx.broker.flavor().is_v5() {
+        // Java 5.3.3's `topicGroupTable` holds the topic itself where it means the group (see ConsumerManager).
+        consumers.ever_subscribed(&topic).then(|| topic.clone()).into_iter().collect()
+    } else {
+        consumers.query_topic_consume_by_who(&topic)
+    };
     groups.extend(ctx.broker.offsets().which_group_by_topic(&topic));
     Ok(ctx.success().with_body(fastjson::to_vec_plain(&GroupList { group_list: groups })))
 }

@@ -15,6 +15,7 @@ use crate::protocol::admin::{CloneGroupOffsetRequestHeader, QueryCorrectionOffse
 use crate::protocol::admin_body::{query_correction_offset_body, reset_offset_body, MessageQueue, MqMap};
 use crate::remoting::{RemotingCommand, RequestCode, ResponseCode};
 use crate::store::config_files::consumer_offset::split_topic_at_group;
+use crate::store::consume_queue::BoundaryType;
 
 /// `MQVersion.Version.V3_0_7_SNAPSHOT`: the first client that understands RESET_CONSUMER_CLIENT_OFFSET.
 const V3_0_7_SNAPSHOT: i32 = 49;
@@ -102,12 +103,14 @@ pub(crate) async fn reset_offset(ctx: &RequestCtx<'_>) -> Reply {
     }
 }
 
+/// The reset's target: the max offset for "now" ([5.3.3] a negative timestamp, [4.9.8] exactly −1), else the
+/// flavor's `getOffsetInQueueByTime`.
 fn offset_by_time(ctx: &RequestCtx<'_>, topic: &str, queue_id: i32, timestamp: i64) -> i64 {
-    let store = ctx.broker.store();
-    if timestamp < 0 {
-        store.max_offset_in_queue(topic, queue_id)
+    let now = if ctx.broker.flavor().is_v5() { timestamp < 0 } else { timestamp == -1 };
+    if now {
+        ctx.broker.store().max_offset_in_queue(topic, queue_id)
     } else {
-        store.get_offset_in_queue_by_time(topic, queue_id, timestamp)
+        crate::broker::processor::offset::offset_by_time(ctx.broker, topic, queue_id, timestamp, BoundaryType::Lower)
     }
 }
 
