@@ -71,7 +71,10 @@ fn has_malformed_unicode_escape(text: &str) -> bool {
 /// configuration's DataVersion as fastjson writes it.
 pub(crate) fn get_broker_config(ctx: &RequestCtx<'_>) -> Reply {
     let broker = ctx.broker;
-    let text = broker.config_text();
+    // Thruster's own keys (`thrusterStoreCompat`, …) stay in the persisted file but are not Java's: tools and
+    // scripts see exactly the Java broker's key set.
+    let text: String =
+        broker.config_text().lines().filter(|l| !l.starts_with("thruster")).flat_map(|l| [l, "\n"]).collect();
     let version: DataVersion = broker.config_version();
     let header = GetBrokerConfigResponseHeader {
         version: Some(String::from_utf8_lossy(&fastjson::to_vec_plain(&version)).into_owned()),
