@@ -74,6 +74,116 @@ class AdminApiTest {
     }
 
     static {
+        // From a run against the thruster release binary built 01:13 (tree at d45d616); the failure message of
+        // thrusterStandalone prints the entries matching the current binary, ready to paste.
+        known("4.9.8/4.9.8/all-consumer-offset/this driver's entries (no retry topics)",
+            "follows from correction-offset: the Java broker deleted GA_low's offsets during QUERY_CORRECTION_OFFSET (308) with filterGroups, Thruster kept them");
+        known("4.9.8/4.9.8/broker-consume-stats/this driver's groups isOrder:false",
+            "GA_low: the Java broker deleted its offsets during QUERY_CORRECTION_OFFSET (308) with filterGroups, Thruster kept them");
+        known("4.9.8/4.9.8/correction-offset/GA_low offsets after the filtered query",
+            "QUERY_CORRECTION_OFFSET (308) with filterGroups: Java's ConsumerOffsetManager.queryMinOffsetInAllGroup removes the filtered groups' entries (all topics) from the live offset table (iterator.remove on offsetTable.keySet()); Thruster keeps them");
+        known("4.9.8/4.9.8/message-request-mode/code",
+            "Thruster as 4.9.8 serves the 5.x request codes 401 / 402 (SET / GET_ALL_MESSAGE_REQUEST_MODE) a raw request sends here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/4.9.8/message-request-mode/json keys",
+            "Thruster as 4.9.8 serves the 5.x request codes 401 / 402 (SET / GET_ALL_MESSAGE_REQUEST_MODE) a raw request sends here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/4.9.8/message-request-mode/mentions GA_pop",
+            "Thruster as 4.9.8 serves the 5.x request codes 401 / 402 (SET / GET_ALL_MESSAGE_REQUEST_MODE) a raw request sends here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/4.9.8/message-request-mode/remark",
+            "Thruster as 4.9.8 serves the 5.x request codes 401 / 402 (SET / GET_ALL_MESSAGE_REQUEST_MODE) a raw request sends here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/all-consumer-offset/this driver's entries (no retry topics)",
+            "follows from correction-offset: the Java broker deleted GA_low's offsets during QUERY_CORRECTION_OFFSET (308) with filterGroups, Thruster kept them");
+        known("4.9.8/5.3.3/broker-consume-stats/this driver's groups isOrder:false",
+            "GA_low: the Java broker deleted its offsets during QUERY_CORRECTION_OFFSET (308) with filterGroups, Thruster kept them; SL1/SL2/NoSuch (and GA_pop): Thruster as 4.9.8 served 225/352/401, which created them; the 4.9.7 broker answered 3");
+        known("4.9.8/5.3.3/broker-consume-stats/this driver's groups isOrder:true",
+            "GA_low: the Java broker deleted its offsets during QUERY_CORRECTION_OFFSET (308) with filterGroups, Thruster kept them; SL1/SL2/NoSuch (and GA_pop): Thruster as 4.9.8 served 225/352/401, which created them; the 4.9.7 broker answered 3");
+        known("4.9.8/5.3.3/config-lists/create groups",
+            "Thruster as 4.9.8 serves the 5.x request codes 18 / 225 / 351 / 352 (config lists, GET_TOPIC_CONFIG, GET_SUBSCRIPTIONGROUP_CONFIG; the 201 read-back is null on Java because 225 failed) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/config-lists/create topics",
+            "Thruster as 4.9.8 serves the 5.x request codes 18 / 225 / 351 / 352 (config lists, GET_TOPIC_CONFIG, GET_SUBSCRIPTIONGROUP_CONFIG; the 201 read-back is null on Java because 225 failed) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/config-lists/group SL1 (201)",
+            "Thruster as 4.9.8 serves the 5.x request codes 18 / 225 / 351 / 352 (config lists, GET_TOPIC_CONFIG, GET_SUBSCRIPTIONGROUP_CONFIG; the 201 read-back is null on Java because 225 failed) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/config-lists/group SL1 (352)",
+            "Thruster as 4.9.8 serves the 5.x request codes 18 / 225 / 351 / 352 (config lists, GET_TOPIC_CONFIG, GET_SUBSCRIPTIONGROUP_CONFIG; the 201 read-back is null on Java because 225 failed) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/config-lists/group SL2 (201)",
+            "Thruster as 4.9.8 serves the 5.x request codes 18 / 225 / 351 / 352 (config lists, GET_TOPIC_CONFIG, GET_SUBSCRIPTIONGROUP_CONFIG; the 201 read-back is null on Java because 225 failed) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/config-lists/group SL2 (352)",
+            "Thruster as 4.9.8 serves the 5.x request codes 18 / 225 / 351 / 352 (config lists, GET_TOPIC_CONFIG, GET_SUBSCRIPTIONGROUP_CONFIG; the 201 read-back is null on Java because 225 failed) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/config-lists/topic AL1",
+            "Thruster as 4.9.8 serves the 5.x request codes 18 / 225 / 351 / 352 (config lists, GET_TOPIC_CONFIG, GET_SUBSCRIPTIONGROUP_CONFIG; the 201 read-back is null on Java because 225 failed) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/config-lists/topic AL2",
+            "Thruster as 4.9.8 serves the 5.x request codes 18 / 225 / 351 / 352 (config lists, GET_TOPIC_CONFIG, GET_SUBSCRIPTIONGROUP_CONFIG; the 201 read-back is null on Java because 225 failed) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/config-lists/unknown group (352)",
+            "Thruster as 4.9.8 serves the 5.x request codes 18 / 225 / 351 / 352 (config lists, GET_TOPIC_CONFIG, GET_SUBSCRIPTIONGROUP_CONFIG; the 201 read-back is null on Java because 225 failed) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/config-lists/unknown topic",
+            "Thruster as 4.9.8 serves the 5.x request codes 18 / 225 / 351 / 352 (config lists, GET_TOPIC_CONFIG, GET_SUBSCRIPTIONGROUP_CONFIG; the 201 read-back is null on Java because 225 failed) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/consume-stats/examineConsumeStats",
+            "Thruster as 4.9.8 serves the 5.x request code 351 (GET_TOPIC_CONFIG: the 5.3.3 examineConsumeStats reads the topic config first) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/consume-stats/offsets (broker/consumer)",
+            "Thruster as 4.9.8 serves the 5.x request code 351 (GET_TOPIC_CONFIG: the 5.3.3 examineConsumeStats reads the topic config first) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/consume-stats/topics (no retry topic)",
+            "Thruster as 4.9.8 serves the 5.x request code 351 (GET_TOPIC_CONFIG: the 5.3.3 examineConsumeStats reads the topic config first) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/consume-stats/totalDiff",
+            "Thruster as 4.9.8 serves the 5.x request code 351 (GET_TOPIC_CONFIG: the 5.3.3 examineConsumeStats reads the topic config first) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/consume-stats/unknown group",
+            "Thruster as 4.9.8 serves the 5.x request code 351 (GET_TOPIC_CONFIG: the 5.3.3 examineConsumeStats reads the topic config first) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/consume-stats/with topic",
+            "Thruster as 4.9.8 serves the 5.x request code 351 (GET_TOPIC_CONFIG: the 5.3.3 examineConsumeStats reads the topic config first) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/correction-offset/GA_low offsets after the filtered query",
+            "QUERY_CORRECTION_OFFSET (308) with filterGroups: Java's ConsumerOffsetManager.queryMinOffsetInAllGroup removes the filtered groups' entries (all topics) from the live offset table (iterator.remove on offsetTable.keySet()); Thruster keeps them");
+        known("4.9.8/5.3.3/group-read-forbidden/step 0 readable:null",
+            "Thruster as 4.9.8 serves the 5.x request code 353 (UPDATE_AND_GET_GROUP_FORBIDDEN) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/group-read-forbidden/step 1 readable:false",
+            "Thruster as 4.9.8 serves the 5.x request code 353 (UPDATE_AND_GET_GROUP_FORBIDDEN) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/group-read-forbidden/step 2 readable:null",
+            "Thruster as 4.9.8 serves the 5.x request code 353 (UPDATE_AND_GET_GROUP_FORBIDDEN) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/group-read-forbidden/step 3 readable:true",
+            "Thruster as 4.9.8 serves the 5.x request code 353 (UPDATE_AND_GET_GROUP_FORBIDDEN) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/group-read-forbidden/step 4 readable:null",
+            "Thruster as 4.9.8 serves the 5.x request code 353 (UPDATE_AND_GET_GROUP_FORBIDDEN) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/message-request-mode/code",
+            "Thruster as 4.9.8 serves the 5.x request codes 401 / 402 (SET / GET_ALL_MESSAGE_REQUEST_MODE) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3); and 401 then refuses the unknown group with 26 where a 5.3.3 broker creates it");
+        known("4.9.8/5.3.3/message-request-mode/entries of AA",
+            "Thruster as 4.9.8 serves the 5.x request codes 401 / 402 (SET / GET_ALL_MESSAGE_REQUEST_MODE) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3); and 401 then refuses the unknown group with 26 where a 5.3.3 broker creates it");
+        known("4.9.8/5.3.3/message-request-mode/json keys",
+            "Thruster as 4.9.8 serves the 5.x request codes 401 / 402 (SET / GET_ALL_MESSAGE_REQUEST_MODE) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3); and 401 then refuses the unknown group with 26 where a 5.3.3 broker creates it");
+        known("4.9.8/5.3.3/message-request-mode/remark",
+            "Thruster as 4.9.8 serves the 5.x request codes 401 / 402 (SET / GET_ALL_MESSAGE_REQUEST_MODE) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3); and 401 then refuses the unknown group with 26 where a 5.3.3 broker creates it");
+        known("4.9.8/5.3.3/message-request-mode/set POP for GA_pop",
+            "Thruster as 4.9.8 serves the 5.x request codes 401 / 402 (SET / GET_ALL_MESSAGE_REQUEST_MODE) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3); and 401 then refuses the unknown group with 26 where a 5.3.3 broker creates it");
+        known("4.9.8/5.3.3/subscription-by-consumer/GA/AA",
+            "Thruster as 4.9.8 serves the 5.x request code 345 (QUERY_SUBSCRIPTION_BY_CONSUMER) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/subscription-by-consumer/GA/AD (not subscribed)",
+            "Thruster as 4.9.8 serves the 5.x request code 345 (QUERY_SUBSCRIPTION_BY_CONSUMER) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/subscription-by-consumer/unknown group",
+            "Thruster as 4.9.8 serves the 5.x request code 345 (QUERY_SUBSCRIPTION_BY_CONSUMER) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/topic-stats/AA min-max",
+            "Thruster as 4.9.8 serves the 5.x request code 351 (GET_TOPIC_CONFIG: the 5.3.3 examineTopicStats reads the topic config first) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/topic-stats/AD min-max",
+            "Thruster as 4.9.8 serves the 5.x request code 351 (GET_TOPIC_CONFIG: the 5.3.3 examineTopicStats reads the topic config first) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/topic-stats/examineTopicStats AA",
+            "Thruster as 4.9.8 serves the 5.x request code 351 (GET_TOPIC_CONFIG: the 5.3.3 examineTopicStats reads the topic config first) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/topic-stats/examineTopicStats AD",
+            "Thruster as 4.9.8 serves the 5.x request code 351 (GET_TOPIC_CONFIG: the 5.3.3 examineTopicStats reads the topic config first) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("4.9.8/5.3.3/topics-by-consumer/GA",
+            "Thruster as 4.9.8 serves the 5.x request code 343 (QUERY_TOPICS_BY_CONSUMER) the 5.3.3 tools send here, which the 4.9.7 broker answers REQUEST_CODE_NOT_SUPPORTED (3)");
+        known("5.3.3/4.9.8/all-consumer-offset/this driver's entries (no retry topics)",
+            "follows from correction-offset: the Java broker deleted GA_low's offsets during QUERY_CORRECTION_OFFSET (308) with filterGroups, Thruster kept them");
+        known("5.3.3/4.9.8/broker-consume-stats/this driver's groups isOrder:false",
+            "GA_low: the Java broker deleted its offsets during QUERY_CORRECTION_OFFSET (308) with filterGroups, Thruster kept them");
+        known("5.3.3/4.9.8/correction-offset/GA_low offsets after the filtered query",
+            "QUERY_CORRECTION_OFFSET (308) with filterGroups: Java's ConsumerOffsetManager.queryMinOffsetInAllGroup removes the filtered groups' entries (all topics) from the live offset table (iterator.remove on offsetTable.keySet()); Thruster keeps them");
+        known("5.3.3/5.3.3/all-consumer-offset/this driver's entries (no retry topics)",
+            "follows from correction-offset: the Java broker deleted GA_low's offsets during QUERY_CORRECTION_OFFSET (308) with filterGroups, Thruster kept them");
+        known("5.3.3/5.3.3/broker-consume-stats/this driver's groups isOrder:false",
+            "GA_low: the Java broker deleted its offsets during QUERY_CORRECTION_OFFSET (308) with filterGroups, Thruster kept them; GA_pop: Java auto-created it in SET_MESSAGE_REQUEST_MODE (401), Thruster refused the unknown group");
+        known("5.3.3/5.3.3/broker-consume-stats/this driver's groups isOrder:true",
+            "GA_low: the Java broker deleted its offsets during QUERY_CORRECTION_OFFSET (308) with filterGroups, Thruster kept them; GA_pop: Java auto-created it in SET_MESSAGE_REQUEST_MODE (401), Thruster refused the unknown group");
+        known("5.3.3/5.3.3/correction-offset/GA_low offsets after the filtered query",
+            "QUERY_CORRECTION_OFFSET (308) with filterGroups: Java's ConsumerOffsetManager.queryMinOffsetInAllGroup removes the filtered groups' entries (all topics) from the live offset table (iterator.remove on offsetTable.keySet()); Thruster keeps them");
+        known("5.3.3/5.3.3/message-request-mode/entries of AA",
+            "SET_MESSAGE_REQUEST_MODE (401) for a group not created yet: Java's findSubscriptionGroupConfig auto-creates it (autoCreateSubscriptionGroup=true) and stores POP; Thruster answers SUBSCRIPTION_GROUP_NOT_EXIST (26) 'subscription group [..] does not exist', so GET_ALL_MESSAGE_REQUEST_MODE (402) lists nothing");
+        known("5.3.3/5.3.3/message-request-mode/set POP for GA_pop",
+            "SET_MESSAGE_REQUEST_MODE (401) for a group not created yet: Java's findSubscriptionGroupConfig auto-creates it (autoCreateSubscriptionGroup=true) and stores POP; Thruster answers SUBSCRIPTION_GROUP_NOT_EXIST (26) 'subscription group [..] does not exist', so GET_ALL_MESSAGE_REQUEST_MODE (402) lists nothing");
     }
 
     record Outcome(String label, RmqVersion version, Path dir, Map<RmqVersion, FlowReport> reports,
