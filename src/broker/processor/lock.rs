@@ -119,11 +119,9 @@ pub(crate) fn set_message_request_mode(broker: &Broker, req: &RemotingCommand) -
     if broker.topics().select_topic_config(&request.topic).is_none() {
         return req.error_response(ResponseCode::TOPIC_NOT_EXIST, format!("topic[{}] not exist", request.topic));
     }
-    if broker.subscription_groups().get(&request.consumer_group).is_none() {
-        return req.error_response(
-            ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST,
-            format!("subscription group [{}] does not exist", request.consumer_group),
-        );
+    // `findSubscriptionGroupConfig`: an unknown group is created (autoCreateSubscriptionGroup) as in Java.
+    if broker.subscription_groups().find_subscription_group_config(&request.consumer_group).is_none() {
+        return req.error_response(ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group does not exist");
     }
     broker.message_request_modes.insert((request.topic.clone(), request.consumer_group.clone()), request);
     req.response(ResponseCode::SUCCESS)
