@@ -139,7 +139,8 @@ pub(crate) fn get_all_topic_config(ctx: &RequestCtx<'_>) -> Reply {
     Ok(ctx.success().with_body(fastjson::to_vec_plain(&wrapper)))
 }
 
-/// DELETE_TOPIC_IN_BROKER: drops the config, [5.3.3] its consumer offsets, and its queues.
+/// DELETE_TOPIC_IN_BROKER: drops the config and the queues ([4.9.8] of every topic without a config), [5.3.3]
+/// and the topic's consumer offsets.
 pub(crate) async fn delete_topic(ctx: &RequestCtx<'_>) -> Reply {
     let broker = ctx.broker;
     let v5 = broker.flavor().is_v5();
@@ -167,8 +168,12 @@ pub(crate) async fn delete_topic(ctx: &RequestCtx<'_>) -> Reply {
         b.stats().on_topic_deleted(&topic);
         if v5 {
             b.offsets().clean_offset_by_topic(&topic);
+            b.store().delete_topic_queues(&topic)
+        } else {
+            // 4.9.8 `cleanUnusedTopic(topicConfigTable.keySet())`: every queue without a topic config goes.
+            let keep: std::collections::HashSet<String> = b.topics().topic_config_table().into_keys().collect();
+            b.store().clean_unused_topic(&keep).map(|_| ())
         }
-        b.store().delete_topic_queues(&topic)
     })
     .await?
     .map_err(|e| Refusal::system_error(e.to_string()))?;
