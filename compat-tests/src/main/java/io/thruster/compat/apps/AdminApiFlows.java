@@ -98,6 +98,7 @@ public final class AdminApiFlows {
         m.put("all-delay-offset", AdminApiFlows::allDelayOffset);
         m.put("broker-consume-stats", AdminApiFlows::brokerConsumeStats);
         m.put("broker-stats", AdminApiFlows::brokerStats);
+        m.put("create-topic", AdminApiFlows::createTopicThenProduce);
         return m;
     }
 
@@ -313,6 +314,29 @@ public final class AdminApiFlows {
             }
         });
         r.check(committed, "offsets " + expectedOffsets() + " committed for " + ga);
+    }
+
+    /**
+     * An application that creates its topic through the admin API (`MQAdmin.createTopic(key, newTopic, queueNum)`:
+     * the route of TBW102 names the brokers, each gets UPDATE_AND_CREATE_TOPIC) and produces to it at once.
+     */
+    static void createTopicThenProduce(Report r) throws Exception {
+        String created = Flows.name("AC");
+        if (Dyn.has(admin, "createTopic", 3)) {
+            Dyn.call(admin, "createTopic", "TBW102", created, 6);
+        } else {
+            Dyn.call(admin, "createTopic", "TBW102", created, 6, new java.util.HashMap<String, String>());
+        }
+        Object route = Dyn.call(admin, "examineTopicRouteInfo", created);
+        List<String> queues = new ArrayList<>();
+        for (Object q : (List<?>) Dyn.get(route, "queueDatas")) {
+            queues.add(Dyn.get(q, "readQueueNums") + "/" + Dyn.get(q, "writeQueueNums") + " perm " + Dyn.get(q, "perm"));
+        }
+        r.fact("route right after createTopic", queues);
+        SendResult res = producer.send(Clients.msg(created, "TagA", "ac", "created-through-the-admin-api"));
+        r.check(res.getSendStatus().name().equals("SEND_OK"), "a producer sends to the topic the admin API created");
+        r.fact("send status", res.getSendStatus().name());
+        r.fact("queue of the send < 6", res.getMessageQueue().getQueueId() < 6);
     }
 
     @SuppressWarnings("unchecked")

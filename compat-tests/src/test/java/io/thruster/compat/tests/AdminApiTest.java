@@ -58,7 +58,8 @@ class AdminApiTest {
     static final List<String> FLOWS = List.of("setup", "producer-info", "consumer-status", "consumer-running-info",
         "consume-directly", "consume-time-span", "consume-stats", "topic-stats", "clone-group-offset",
         "correction-offset", "all-consumer-offset", "topics-by-consumer", "subscription-by-consumer", "config-lists",
-        "group-read-forbidden", "message-request-mode", "all-delay-offset", "broker-consume-stats", "broker-stats");
+        "group-read-forbidden", "message-request-mode", "all-delay-offset", "broker-consume-stats", "broker-stats",
+        "create-topic");
     private static final long DRIVER_DEADLINE_S = 100;
     private static final Baselines<Outcome> JAVA = new Baselines<>();
 
