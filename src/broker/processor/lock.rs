@@ -15,11 +15,13 @@ use crate::protocol::route::perm;
 use crate::remoting::fastjson::{from_slice, to_vec_plain};
 use crate::remoting::{RemotingCommand, ResponseCode};
 
-fn body<T: serde::de::DeserializeOwned>(req: &RemotingCommand, name: &str) -> Result<T, Box<RemotingCommand>> {
+use super::Refusal;
+
+fn body<T: serde::de::DeserializeOwned>(req: &RemotingCommand, name: &str) -> Result<T, Refusal> {
     match req.body.as_deref().map(from_slice) {
         Some(Ok(body)) => Ok(body),
-        Some(Err(e)) => Err(Box::new(req.error_response(ResponseCode::SYSTEM_ERROR, format!("bad {name}: {e}")))),
-        None => Err(Box::new(req.error_response(ResponseCode::SYSTEM_ERROR, format!("{name} body is missing")))),
+        Some(Err(e)) => Err(Refusal::system_error(format!("bad {name}: {e}"))),
+        None => Err(Refusal::system_error(format!("{name} body is missing"))),
     }
 }
 
@@ -27,7 +29,7 @@ fn body<T: serde::de::DeserializeOwned>(req: &RemotingCommand, name: &str) -> Re
 pub(crate) fn lock_batch_mq(broker: &Broker, req: &RemotingCommand) -> RemotingCommand {
     let request: LockBatchRequestBody = match body(req, "LockBatchRequestBody") {
         Ok(b) => b,
-        Err(r) => return *r,
+        Err(r) => return r.into_response(req),
     };
     let group = request.consumer_group.unwrap_or_default();
     let client_id = request.client_id.unwrap_or_default();
@@ -40,7 +42,7 @@ pub(crate) fn lock_batch_mq(broker: &Broker, req: &RemotingCommand) -> RemotingC
 pub(crate) fn unlock_batch_mq(broker: &Broker, req: &RemotingCommand) -> RemotingCommand {
     let request: LockBatchRequestBody = match body(req, "UnlockBatchRequestBody") {
         Ok(b) => b,
-        Err(r) => return *r,
+        Err(r) => return r.into_response(req),
     };
     let group = request.consumer_group.unwrap_or_default();
     broker.rebalance_locks().unlock_batch(&group, &request.mq_set, request.client_id.as_deref().unwrap_or(""));
@@ -53,7 +55,7 @@ pub(crate) fn unlock_batch_mq(broker: &Broker, req: &RemotingCommand) -> Remotin
 pub(crate) fn query_assignment(broker: &Broker, req: &RemotingCommand) -> RemotingCommand {
     let request: QueryAssignmentRequestBody = match body(req, "QueryAssignmentRequestBody") {
         Ok(b) => b,
-        Err(r) => return *r,
+        Err(r) => return r.into_response(req),
     };
     let queues = assign(broker, &request);
     let response = QueryAssignmentResponseBody {
@@ -111,7 +113,7 @@ fn allocate(strategy: &str, client_id: &str, mq_all: &[MessageQueue], cid_all: &
 pub(crate) fn set_message_request_mode(broker: &Broker, req: &RemotingCommand) -> RemotingCommand {
     let request: SetMessageRequestModeRequestBody = match body(req, "SetMessageRequestModeRequestBody") {
         Ok(b) => b,
-        Err(r) => return *r,
+        Err(r) => return r.into_response(req),
     };
     if request.topic.starts_with(RETRY_GROUP_TOPIC_PREFIX) {
         return req.error_response(ResponseCode::NO_PERMISSION, "retry topic is not allowed to set mode");

@@ -35,6 +35,8 @@ use crate::store::config_files::topics::RMQ_SYS_OFFSET_MOVED_EVENT;
 use crate::store::message::{properties_to_string, property, MessageExtBrokerInner};
 use crate::store::store::{GetMessageResult, GetMessageStatus, TagsFilter};
 
+use super::Refusal;
+
 /// `MQVersion.Version.V5_0_0.ordinal()`: from here on clients expect INVALID_PARAMETER for a bad queue id.
 const V5_0_0: i32 = 413;
 /// `FAQUrl.suggestTodo` text.
@@ -59,7 +61,7 @@ pub(crate) async fn pull_message(broker: &Arc<Broker>, client_host: &str, req: &
     let header: PullMessageRequestHeader = req.decode_header();
     let pull = match validate(broker, client_host, req, &header) {
         Ok(pull) => pull,
-        Err(response) => return *response,
+        Err(refusal) => return refusal.into_response(req),
     };
     let first = read(broker, &pull);
     let response = compose(broker, req, &pull, first.as_ref());
@@ -121,47 +123,46 @@ fn validate(
     client_host: &str,
     req: &RemotingCommand,
     header: &PullMessageRequestHeader,
-) -> Result<Pull, Box<RemotingCommand>> {
+) -> Result<Pull, Refusal> {
     let (broker_permission, broker_ip, lite_pull_enable, enable_property_filter) = {
         let c = broker.config();
         (c.broker_permission, c.broker_ip1.clone(), c.lite_pull_message_enable, c.enable_property_filter)
     };
     if !perm::is_readable(broker_permission) {
-        return Err(Box::new(req.error_response(
+        return Err(Refusal::new(
             ResponseCode::NO_PERMISSION,
             format!("the broker[{broker_ip}] pulling message is forbidden"),
-        )));
+        ));
     }
     if req.code == RequestCode::LITE_PULL_MESSAGE && !lite_pull_enable {
-        return Err(Box::new(req.error_response(
+        return Err(Refusal::new(
             ResponseCode::NO_PERMISSION,
             format!("the broker[{broker_ip}] for lite pull consumer is forbidden"),
-        )));
+        ));
     }
     let group = header.consumer_group.clone().unwrap_or_default();
     let topic = header.topic.clone().unwrap_or_default();
     let queue_id = header.queue_id.unwrap_or(0);
     let Some(group_config) = broker.subscription_groups().find_subscription_group_config(&group) else {
-        return Err(Box::new(req.error_response(
+        return Err(Refusal::new(
             ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST,
             format!("subscription group [{group}] does not exist, {FAQ}"),
-        )));
+        ));
     };
     if !group_config.consume_enable {
-        return Err(Box::new(
-            req.error_response(ResponseCode::NO_PERMISSION, format!("subscription group no permission, {group}")),
-        ));
+        return Err(Refusal::new(ResponseCode::NO_PERMISSION, format!("subscription group no permission, {group}")));
     }
     let Some(topic_config) = broker.topics().select_topic_config(&topic) else {
         tracing::error!(topic, consumer = client_host, "the topic not exist");
-        return Err(Box::new(req.error_response(
+        return Err(Refusal::new(
             ResponseCode::TOPIC_NOT_EXIST,
             format!("topic[{topic}] not exist, apply first please! {FAQ}"),
-        )));
+        ));
     };
     if !perm::is_readable(topic_config.perm) {
-        return Err(Box::new(
-            req.error_response(ResponseCode::NO_PERMISSION, format!("the topic[{topic}] pulling message is forbidden")),
+        return Err(Refusal::new(
+            ResponseCode::NO_PERMISSION,
+            format!("the topic[{topic}] pulling message is forbidden"),
         ));
     }
     if queue_id < 0 || queue_id >= topic_config.read_queue_nums {
@@ -171,7 +172,7 @@ fn validate(
         );
         tracing::warn!("{info}");
         let code = if req.version >= V5_0_0 { ResponseCode::INVALID_PARAMETER } else { ResponseCode::SYSTEM_ERROR };
-        return Err(Box::new(req.error_response(code, info)));
+        return Err(Refusal::new(code, info));
     }
     let sys_flag = header.sys_flag.unwrap_or(0);
     let subscription = if sys_flag & pull_sys_flag::SUBSCRIPTION != 0 {
@@ -179,8 +180,9 @@ fn validate(
         let sub_string = header.subscription.clone().unwrap_or_default();
         if is_tag(&expression_type) && !tag_expression_parses(&sub_string) {
             tracing::warn!(subscription = sub_string, group, "Parse the consumer's subscription failed");
-            return Err(Box::new(
-                req.error_response(ResponseCode::SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed"),
+            return Err(Refusal::new(
+                ResponseCode::SUBSCRIPTION_PARSE_FAILED,
+                "parse the consumer's subscription failed",
             ));
         }
         let mut sub = SubscriptionData::new(topic.clone(), sub_string, header.sub_version.unwrap_or(0));
@@ -189,29 +191,27 @@ fn validate(
     } else {
         let Some((model, sub)) = broker.consumers().pull_subscription(&group, &topic) else {
             tracing::warn!(group, "the consumer's group info not exist");
-            return Err(Box::new(req.error_response(
+            return Err(Refusal::new(
                 ResponseCode::SUBSCRIPTION_NOT_EXIST,
                 format!("the consumer's group info not exist{FAQ}"),
-            )));
+            ));
         };
         if !group_config.consume_broadcast_enable && model == Some(MessageModel::Broadcasting) {
-            return Err(Box::new(req.error_response(
+            return Err(Refusal::new(
                 ResponseCode::NO_PERMISSION,
                 format!("the consumer group[{group}] can not consume by broadcast way"),
-            )));
+            ));
         }
         let Some(sub) = sub else {
             tracing::warn!(group, topic, "the consumer's subscription not exist");
-            return Err(Box::new(req.error_response(
+            return Err(Refusal::new(
                 ResponseCode::SUBSCRIPTION_NOT_EXIST,
                 format!("the consumer's subscription not exist{FAQ}"),
-            )));
+            ));
         };
         if sub.sub_version < header.sub_version.unwrap_or(0) {
             tracing::warn!(group, sub = ?sub.sub_string, "The broker's subscription is not latest");
-            return Err(Box::new(
-                req.error_response(ResponseCode::SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest"),
-            ));
+            return Err(Refusal::new(ResponseCode::SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest"));
         }
         sub
     };
@@ -224,7 +224,7 @@ fn validate(
         } else {
             format!("The broker does not support consumer to filter message by {kind}")
         };
-        return Err(Box::new(req.error_response(ResponseCode::SYSTEM_ERROR, remark)));
+        return Err(Refusal::new(ResponseCode::SYSTEM_ERROR, remark));
     }
     let filter = TagsFilter::from_expression(subscription.sub_string.as_deref().unwrap_or("*"));
     Ok(Pull {
