@@ -8,7 +8,7 @@
 //! then `BrokerStartup` registers the `-c` file's `Properties` ("remember all configs to prevent discard").
 //! `getAllConfigsFormatString()` re-merges the four objects and prints `allConfigs` as `key=value\n`:
 //! 5.3.3 sorted by key (`properties2String(allConfigs, true)`), 4.9.8 in the `Properties`' own iteration order
-//! ([`JavaHashOrder`], JDK 9+). `update(properties)` changes only keys already in `allConfigs`
+//! ([`ChmOrder`], JDK 9+). `update(properties)` changes only keys already in `allConfigs`
 //! (`mergeIfExist`), sets every object's field of that name (`properties2Object`), bumps the DataVersion and
 //! `persist()`s the whole text with `MixAll.string2File` to the store path: `brokerConfigPath` when set
 //! (5.3.3 only), else `BrokerPathConfigHelper.getBrokerConfigPath()` — the `-c` file, or
@@ -25,10 +25,10 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use super::config::BrokerConfig;
-use super::java_hash_order::JavaHashOrder;
 use crate::config::java_trim;
 use crate::protocol::data_version::DataVersion;
 use crate::store::config_file::{persist, ConfigFileError};
+use crate::store::config_files::java_order::ChmOrder;
 use crate::store::config_files::Flavor;
 
 const V4_FIELDS: &str = include_str!("../../fixtures/broker-config/v4.9.8/fields.tsv");
@@ -143,7 +143,7 @@ pub struct JavaConfiguration {
     /// `allConfigs`' values.
     all: HashMap<String, String>,
     /// `allConfigs`' iteration order (printed by 4.9.8).
-    order: JavaHashOrder,
+    order: ChmOrder,
     /// Where `persist()` writes.
     store_path: PathBuf,
     version: DataVersion,
@@ -159,14 +159,14 @@ impl JavaConfiguration {
         let mut this = JavaConfiguration {
             flavor,
             all: HashMap::new(),
-            order: JavaHashOrder::new(),
+            order: ChmOrder::new(),
             store_path: Self::store_path(flavor, config),
             version,
         };
         this.merge_objects(config);
         if let Some(file) = &config.config_file {
             // `registerConfig(properties)`: the file's Properties, iterated in its own hash order.
-            let mut order = JavaHashOrder::new();
+            let mut order = ChmOrder::new();
             let mut values = HashMap::new();
             for (k, v) in &file.properties {
                 order.put(k);
@@ -204,7 +204,7 @@ impl JavaConfiguration {
     fn merge_objects(&mut self, config: &BrokerConfig) {
         for object in objects(self.flavor) {
             let props = object_properties(object, config);
-            let mut order = JavaHashOrder::new();
+            let mut order = ChmOrder::new();
             for (k, _) in &props {
                 order.put(k);
             }

@@ -26,7 +26,6 @@ pub mod client;
 pub mod config;
 pub mod dispatch;
 pub mod java_config;
-mod java_hash_order;
 pub mod local_address;
 pub mod long_polling;
 pub mod namesrv_registry;
