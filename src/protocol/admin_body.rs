@@ -51,18 +51,27 @@ impl<V: Serialize> MqMap<V> {
 }
 
 /// Writes a JSON object whose properties are given as `(name, raw JSON value)` in order.
-pub fn object(props: &[(&str, Vec<u8>)]) -> Vec<u8> {
+pub fn object<K: AsRef<str>>(props: &[(K, Vec<u8>)]) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
     out.push(b'{');
     for (i, (name, value)) in props.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        fastjson::write_string(&mut out, name);
+        fastjson::write_string(&mut out, name.as_ref());
         out.push(b':');
         out.extend_from_slice(value);
     }
     out.push(b'}');
+    out
+}
+
+/// Writes a JSON array of raw JSON values.
+pub fn array(items: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(2 + items.iter().map(Vec::len).sum::<usize>() + items.len());
+    out.push(b'[');
+    out.extend_from_slice(&items.join(&b","[..]));
+    out.push(b']');
     out
 }
 

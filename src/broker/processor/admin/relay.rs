@@ -135,17 +135,7 @@ pub(crate) async fn get_consumer_status(ctx: &RequestCtx<'_>) -> Reply {
             break;
         }
     }
-    let mut consumer_table = Vec::from(&b"{"[..]);
-    for (i, (client, queues)) in table.iter().enumerate() {
-        if i > 0 {
-            consumer_table.push(b',');
-        }
-        fastjson::write_string(&mut consumer_table, client);
-        consumer_table.push(b':');
-        consumer_table.extend_from_slice(queues);
-    }
-    consumer_table.push(b'}');
-    let body = object(&[("consumerTable", consumer_table), ("messageQueueTable", b"{}".to_vec())]);
+    let body = object(&[("consumerTable", object(&table)), ("messageQueueTable", b"{}".to_vec())]);
     Ok(ctx.success().with_body(body))
 }
 

@@ -10,7 +10,7 @@ use crate::protocol::admin::{
     GetConsumeStatsInBrokerHeader, GetConsumeStatsRequestHeader, QueryConsumeTimeSpanRequestHeader,
     ViewBrokerStatsDataRequestHeader,
 };
-use crate::protocol::admin_body::{consume_stats, object, MessageQueue, MqMap, OffsetWrapper};
+use crate::protocol::admin_body::{array, consume_stats, object, MessageQueue, MqMap, OffsetWrapper};
 use crate::remoting::{fastjson, ResponseCode};
 use crate::store::mapped_file::os::local_time;
 
@@ -101,8 +101,8 @@ pub(crate) fn get_broker_consume_stats(ctx: &RequestCtx<'_>) -> Reply {
     let is_order = h.is_order.unwrap_or(false);
     let v5 = broker.flavor().is_v5();
     let (mut total_diff, mut inflight_diff) = (0i64, 0i64);
-    let mut list = Vec::from(&b"["[..]);
-    for (gi, group) in broker.subscription_groups().subscription_group_table().into_keys().enumerate() {
+    let mut groups = Vec::new();
+    for group in broker.subscription_groups().subscription_group_table().into_keys() {
         let mut stats_of_group = Vec::new();
         for topic in broker.offsets().which_topic_by_consumer(&group) {
             let Some(config) = broker.topics().select_topic_config(&topic) else { continue };
@@ -118,16 +118,9 @@ pub(crate) fn get_broker_consume_stats(ctx: &RequestCtx<'_>) -> Reply {
             }
             stats_of_group.push(consume_stats(&table, tps));
         }
-        if gi > 0 {
-            list.push(b',');
-        }
-        list.push(b'{');
-        fastjson::write_string(&mut list, &group);
-        list.extend_from_slice(b":[");
-        list.extend_from_slice(&stats_of_group.join(&b","[..]));
-        list.extend_from_slice(b"]}");
+        groups.push(object(&[(group.as_str(), array(&stats_of_group))]));
     }
-    list.push(b']');
+    let list = array(&groups);
     let mut props = vec![
         ("brokerAddr", fastjson::to_vec_plain(&broker.broker_addr())),
         ("consumeStatsList", list),
@@ -189,8 +182,5 @@ pub(crate) fn query_consume_time_span(ctx: &RequestCtx<'_>) -> Reply {
             ("minTimeStampStr", fastjson::to_vec_plain(&format_date(min_time))),
         ]));
     }
-    let mut set = Vec::from(&b"["[..]);
-    set.extend_from_slice(&spans.join(&b","[..]));
-    set.push(b']');
-    Ok(ctx.success().with_body(object(&[("consumeTimeSpanSet", set)])))
+    Ok(ctx.success().with_body(object(&[("consumeTimeSpanSet", array(&spans))])))
 }
