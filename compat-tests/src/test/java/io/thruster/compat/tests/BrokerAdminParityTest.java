@@ -531,20 +531,6 @@ class BrokerAdminParityTest {
             "deliberate: GET_BROKER_RUNTIME_INFO (28) carries both getTransferedTps (4.x tools) and getTransferredTps (5.x tools), so both tools' clusterList/brokerStatus/exportMetrics work against either flavor (Java sends one: the other tool NPEs); mqadmin.md §2.2");
         known("5.3.3/4.9.8/clusterList",
             "deliberate: GET_BROKER_RUNTIME_INFO (28) carries both getTransferedTps (4.x tools) and getTransferredTps (5.x tools), so both tools' clusterList/brokerStatus/exportMetrics work against either flavor (Java sends one: the other tool NPEs); mqadmin.md §2.2");
-        known("5.3.3/4.9.8/queryMsgById -i {OFFSET_ID:3}",
-            "stored properties order: Java 5.3.3 re-encodes the properties map on SEND (HashMap order), Thruster keeps the client's order and appends its own (issue 11, 're-encodes the properties it stores'); the 4.9.8 tool prints a HashMap whose colliding keys follow the stored order");
-        known("5.3.3/4.9.8/queryMsgByUniqueKey -t TopicTest -i {UNIQ_ID:4}",
-            "stored properties order: Java 5.3.3 re-encodes the properties map on SEND (HashMap order), Thruster keeps the client's order and appends its own (issue 11, 're-encodes the properties it stores'); the 4.9.8 tool prints a HashMap whose colliding keys follow the stored order");
-        known("5.3.3/4.9.8/queryMsgByOffset -t TopicTest -b broker-a -i 3 -o 1",
-            "stored properties order: Java 5.3.3 re-encodes the properties map on SEND (HashMap order), Thruster keeps the client's order and appends its own (issue 11, 're-encodes the properties it stores'); the 4.9.8 tool prints a HashMap whose colliding keys follow the stored order");
-        known("5.3.3/4.9.8/printMsg -t TopicTest",
-            "stored properties order: Java 5.3.3 re-encodes the properties map on SEND (HashMap order), Thruster keeps the client's order and appends its own (issue 11, 're-encodes the properties it stores'); the 4.9.8 tool prints a HashMap whose colliding keys follow the stored order");
-        known("5.3.3/4.9.8/printMsg -t TopicTest -s TagC -d false",
-            "stored properties order: Java 5.3.3 re-encodes the properties map on SEND (HashMap order), Thruster keeps the client's order and appends its own (issue 11, 're-encodes the properties it stores'); the 4.9.8 tool prints a HashMap whose colliding keys follow the stored order");
-        known("5.3.3/4.9.8/printMsgByQueue -t TopicTest -a broker-a -i 0 -p true -d true -f true",
-            "stored properties order: Java 5.3.3 re-encodes the properties map on SEND (HashMap order), Thruster keeps the client's order and appends its own (issue 11, 're-encodes the properties it stores'); the 4.9.8 tool prints a HashMap whose colliding keys follow the stored order");
-        known("5.3.3/4.9.8/consumeMessage -t TopicTest -b broker-a -i 1 -o 0 -c 2",
-            "stored properties order: Java 5.3.3 re-encodes the properties map on SEND (HashMap order), Thruster keeps the client's order and appends its own (issue 11, 're-encodes the properties it stores'); the 4.9.8 tool prints a HashMap whose colliding keys follow the stored order");
         known("5.3.3/4.9.8/exportMetrics -c DefaultCluster -f {RUN}/export-{T}/metrics",
             "deliberate: GET_BROKER_RUNTIME_INFO (28) carries both getTransferedTps (4.x tools) and getTransferredTps (5.x tools), so both tools' clusterList/brokerStatus/exportMetrics work against either flavor (Java sends one: the other tool NPEs); mqadmin.md §2.2");
         known("5.3.3/5.3.3/createUser -b {BROKER} -u admin1 -p pw1",
