@@ -344,7 +344,7 @@ async fn send_single(
         queue_id: target_queue,
         flag: header.flag.unwrap_or(0),
         body: req.body.clone().unwrap_or_default(),
-        properties: java_map_order(&edit_properties(raw, &edits, format), flavor, format),
+        properties: stored_properties(raw, &edits, flavor, format),
         sys_flag: msg_sys_flag,
         born_timestamp: header.born_timestamp.unwrap_or(0),
         born_host,
@@ -595,23 +595,47 @@ pub(crate) fn edit_properties(raw: &str, edits: &[(&str, Option<String>)], forma
 
 /// The properties string as the Java broker stores it: Java parses the client's string into a `HashMap`
 /// (5.3.3: `new HashMap<>(128)`, re-encoded once more after adding `MSG_REGION`/`TRACE_ON`; 4.9.8: the default
-/// capacity, growing), adds its own keys and writes the map back (`messageProperties2String`), so the stored
-/// order is the map's iteration order: keys by bucket of their `String.hashCode()`, a bucket's keys in insertion
-/// order. `props` is the client's string with the broker's edits appended (what [`edit_properties`] returns);
-/// a key given twice keeps its first place and its last value, as `HashMap.put` does.
-pub(crate) fn java_map_order(props: &str, flavor: Flavor, format: PropertiesFormat) -> String {
-    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(16);
-    for (k, v) in property_pairs(props) {
-        match pairs.iter_mut().find(|(pk, _)| *pk == k) {
-            Some(slot) => slot.1 = v,
-            None => pairs.push((k, v)),
+/// capacity, growing), applies its edits (`put` keeps a key's place, a new key goes last in its bucket) and
+/// writes the map back (`messageProperties2String`), so the stored order is the map's iteration order: keys by
+/// bucket of their `String.hashCode()`, a bucket's keys in insertion order. `edits` as for [`edit_properties`].
+/// One pass over the client's string and one allocation: this runs for every SEND.
+pub(crate) fn stored_properties(
+    raw: &str,
+    edits: &[(&str, Option<String>)],
+    flavor: Flavor,
+    format: PropertiesFormat,
+) -> String {
+    let mut pairs: Vec<(u32, &str, &str)> = Vec::with_capacity(16);
+    let mut extra = 0;
+    for (k, v) in property_pairs(raw) {
+        let v = match edits.iter().find(|(e, _)| *e == k) {
+            Some((_, None)) => continue,
+            Some((_, Some(new))) => new.as_str(),
+            None => v,
+        };
+        match pairs.iter_mut().find(|(_, pk, _)| *pk == k) {
+            Some(slot) => slot.2 = v,
+            None => pairs.push((0, k, v)),
+        }
+    }
+    for (k, v) in edits {
+        if let Some(v) = v {
+            if !pairs.iter().any(|(_, pk, _)| pk == k) {
+                pairs.push((0, k, v.as_str()));
+                extra += k.len() + v.len() + 2;
+            }
         }
     }
     let initial = if flavor.is_v5() { 128 } else { 16 };
     let capacity = crate::store::config_files::java_order::hash_map_capacity(initial, pairs.len());
-    crate::store::config_files::java_order::hash_map_order(&mut pairs, capacity, |(k, _)| k);
-    let mut out = String::with_capacity(props.len() + 1);
-    for (k, v) in pairs {
+    let mask = u32::try_from(capacity - 1).unwrap_or(u32::MAX);
+    for pair in &mut pairs {
+        pair.0 = crate::store::config_files::java_order::bucket_of(pair.1) & mask;
+    }
+    // Stable: keys of one bucket keep their insertion order.
+    pairs.sort_by_key(|p| p.0);
+    let mut out = String::with_capacity(raw.len() + extra + 1);
+    for (_, k, v) in pairs {
         push_pair(&mut out, k, v);
     }
     if format == PropertiesFormat::NoTrailingSeparator {

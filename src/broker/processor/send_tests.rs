@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::broker::processor::query::{query_message, view_message_by_id};
-use crate::broker::processor::send::{consumer_send_msg_back, edit_properties, java_map_order, send_message};
+use crate::broker::processor::send::{consumer_send_msg_back, edit_properties, send_message, stored_properties};
 use crate::broker::testing::TestBroker;
 use crate::broker::{Broker, BrokerConfig};
 use crate::protocol::send::{
@@ -152,23 +152,26 @@ async fn a_4_9_8_broker_keeps_messages_without_uniq_key_and_trailing_separator()
 fn stored_properties_follow_javas_hash_map_order() {
     use crate::store::config_files::Flavor;
     let client = "KEYS\u{1}k\u{2}TAGS\u{1}a\u{2}UNIQ_KEY\u{1}u\u{2}WAIT\u{1}true\u{2}";
-    let edited = edit_properties(
-        client,
-        &[("MSG_REGION", Some("R".into())), ("TRACE_ON", Some("true".into())), ("CLUSTER", Some("C".into()))],
-        PropertiesFormat::TrailingSeparator,
-    );
+    let edits = [("MSG_REGION", Some("R".into())), ("TRACE_ON", Some("true".into())), ("CLUSTER", Some("C".into()))];
     // 5.3.3: `new HashMap<>(128)`; buckets MSG_REGION 23, UNIQ_KEY 28 (first in), CLUSTER 28, TAGS 62, KEYS 87,
     // WAIT 93, TRACE_ON 100 (so MSG_REGION is stored before KEYS, as the Java reference transcripts show).
     assert_eq!(
-        java_map_order(&edited, Flavor::V5_3_3, PropertiesFormat::TrailingSeparator),
+        stored_properties(client, &edits, Flavor::V5_3_3, PropertiesFormat::TrailingSeparator),
         "MSG_REGION\u{1}R\u{2}UNIQ_KEY\u{1}u\u{2}CLUSTER\u{1}C\u{2}TAGS\u{1}a\u{2}KEYS\u{1}k\u{2}WAIT\u{1}true\u{2}TRACE_ON\u{1}true\u{2}"
     );
-    // A key given twice keeps its first place and its last value (HashMap.put).
+    // 4.9.8 (16 buckets): a removed key goes, an edited key keeps its place (HashMap.put), a key given twice keeps
+    // its first place and its last value.
+    let edits = [("WAIT", None), ("TAGS", Some("b".into()))];
     assert_eq!(
-        java_map_order("TAGS\u{1}a\u{2}TAGS\u{1}b", Flavor::V4_9_8, PropertiesFormat::NoTrailingSeparator),
-        "TAGS\u{1}b"
+        stored_properties(
+            "TAGS\u{1}a\u{2}WAIT\u{1}true\u{2}KEYS\u{1}1\u{2}KEYS\u{1}2",
+            &edits,
+            Flavor::V4_9_8,
+            PropertiesFormat::NoTrailingSeparator
+        ),
+        "KEYS\u{1}2\u{2}TAGS\u{1}b"
     );
-    assert_eq!(java_map_order("", Flavor::V4_9_8, PropertiesFormat::NoTrailingSeparator), "");
+    assert_eq!(stored_properties("", &[], Flavor::V4_9_8, PropertiesFormat::NoTrailingSeparator), "");
 }
 
 #[tokio::test]

@@ -19,6 +19,17 @@ pub fn string_hash(s: &str) -> i32 {
     s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(i32::from(c)))
 }
 
+/// `HashMap.hash(key)` of a `String` key, before masking with the table length; ASCII keys (property names)
+/// are hashed byte by byte, others over their UTF-16 code units.
+pub fn bucket_of(key: &str) -> u32 {
+    let h = if key.is_ascii() {
+        key.bytes().fold(0i32, |h, b| h.wrapping_mul(31).wrapping_add(i32::from(b)))
+    } else {
+        string_hash(key)
+    };
+    spread(h)
+}
+
 /// `HashMap.hash(key)`: the hash with its high half folded into the low half.
 fn spread(h: i32) -> u32 {
     let h = h as u32;
