@@ -5,15 +5,16 @@
 use std::collections::BTreeMap;
 
 use super::Broker;
+use crate::remoting::command::{VERSION_4_9_8, VERSION_5_3_3};
 use crate::store::commitlog::now_ms;
 use crate::store::mapped_file::os::disk_used_ratio;
 
 /// Java's `MQVersion.CURRENT_VERSION` of each flavor: (ordinal, name).
 fn version(v5: bool) -> (i32, &'static str) {
     if v5 {
-        (479, "V5_3_3")
+        (VERSION_5_3_3, "V5_3_3")
     } else {
-        (409, "V4_9_8")
+        (VERSION_4_9_8, "V4_9_8")
     }
 }
 

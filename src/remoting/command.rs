@@ -12,6 +12,11 @@ pub const FLAG_RESPONSE: i32 = 0x1;
 /// Bit 1 of `flag`: a request that expects no answer.
 pub const FLAG_ONEWAY: i32 = 0x2;
 
+/// `MQVersion.Version.V3_0_7_SNAPSHOT.ordinal()`: the first client that takes a broker-initiated offset reset
+/// or consumer-status query (220 / 221).
+pub const VERSION_3_0_7_SNAPSHOT: i32 = 49;
+/// `MQVersion.Version.V3_1_8_SNAPSHOT.ordinal()`: the first client that answers 307 / 309 relayed by a broker.
+pub const VERSION_3_1_8_SNAPSHOT: i32 = 72;
 /// `MQVersion.Version.V4_9_8.ordinal()`, what 4.9.8 processes send.
 pub const VERSION_4_9_8: i32 = 409;
 /// `MQVersion.Version.V4_9_4.ordinal()`: from here on clients get standard-JSON routes.

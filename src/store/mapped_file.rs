@@ -554,35 +554,31 @@ pub mod os {
         format!("{:04}{:02}{:02}{:02}{:02}{:02}{:03}", t.year, t.month, t.day, t.hour, t.minute, t.second, t.millis)
     }
 
-    /// `(total, usable)` bytes of the partition holding `path` (Java `File.getTotalSpace` / `getFreeSpace`).
-    pub fn disk_space(path: &Path) -> Option<(u64, u64)> {
+    /// `statvfs(2)` of the filesystem holding `path`; `None` if it cannot be queried.
+    fn statvfs(path: &Path) -> Option<libc::statvfs> {
         use std::os::unix::ffi::OsStrExt;
         let cpath = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
         // SAFETY: `statvfs` is a plain C struct; all-zero is a valid value.
         let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
         // SAFETY: `cpath` is a NUL-terminated string and `st` a live local, both valid for the call.
         let rc = unsafe { libc::statvfs(cpath.as_ptr(), &mut st) };
-        if rc != 0 {
-            return None;
-        }
-        let frsize = st.f_frsize as u64;
-        Some((st.f_blocks as u64 * frsize, st.f_bfree as u64 * frsize))
+        (rc == 0).then_some(st)
+    }
+
+    /// `(total, free)` bytes of the partition holding `path` (Java `File.getTotalSpace` / `getFreeSpace`).
+    pub fn disk_space(path: &Path) -> Option<(u64, u64)> {
+        let st = statvfs(path)?;
+        let frsize = st.f_frsize as u128;
+        let bytes = |blocks: u128| u64::try_from(blocks * frsize).ok();
+        Some((bytes(st.f_blocks as u128)?, bytes(st.f_bfree as u128)?))
     }
 
     /// Fraction of the partition holding `path` that is used, rounded up to whole percent (Java 5.3.3
     /// `getDiskPartitionSpaceUsedPercent`: used / (used + usable)); −1 if the path cannot be queried.
     pub fn disk_used_ratio(path: &Path) -> f64 {
-        use std::os::unix::ffi::OsStrExt;
-        let Ok(cpath) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        let Some(st) = statvfs(path) else {
             return -1.0;
         };
-        // SAFETY: `statvfs` is a plain C struct; all-zero is a valid value.
-        let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-        // SAFETY: `cpath` is a NUL-terminated string and `st` a live local, both valid for the call.
-        let rc = unsafe { libc::statvfs(cpath.as_ptr(), &mut st) };
-        if rc != 0 {
-            return -1.0;
-        }
         let frsize = st.f_frsize as u128;
         let total = st.f_blocks as u128 * frsize;
         if total == 0 {

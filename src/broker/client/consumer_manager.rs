@@ -290,6 +290,16 @@ impl ConsumerManager {
         self.table.lock().get(group).and_then(|g| g.subscription_table.get(topic).cloned())
     }
 
+    /// Whether `topic` belongs to what `group` consumes for the admin statistics: Java skips a topic when
+    /// `findSubscriptionData(group, topic) == null && findSubscriptionDataCount(group) > 0` (an online group
+    /// that subscribes other topics).
+    pub fn consumes_topic(&self, group: &str, topic: &str) -> bool {
+        match self.table.lock().get(group) {
+            Some(g) if !g.subscription_table.is_empty() => g.subscription_table.contains_key(topic),
+            _ => true,
+        }
+    }
+
     /// For a pull without FLAG_SUBSCRIPTION: `None` if the group is unknown, else its message model and its
     /// subscription to `topic` (one lock, no copy of the channel table).
     pub fn pull_subscription(

@@ -10,6 +10,8 @@ use super::*;
 #[derive(Debug)]
 pub struct TopicConfigManager {
     pub(super) settings: TopicSettings,
+    /// `TopicValidator`'s system topic set for these settings (fixed once the manager exists).
+    pub(super) system_topic_set: BTreeSet<String>,
     pub(super) doc: ConfigDocument<TopicsState>,
 }
 
@@ -77,10 +79,32 @@ impl TopicConfigManager {
             file: TopicConfigSerializeWrapper::new(flavor),
             order: ChmOrder::with_initial_capacity(1024),
         };
+        let mut system_topic_set: BTreeSet<String> = [
+            AUTO_CREATE_TOPIC_KEY_TOPIC,
+            RMQ_SYS_SCHEDULE_TOPIC,
+            RMQ_SYS_BENCHMARK_TOPIC,
+            RMQ_SYS_TRANS_HALF_TOPIC,
+            RMQ_SYS_TRACE_TOPIC,
+            RMQ_SYS_TRANS_OP_HALF_TOPIC,
+            RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC,
+            RMQ_SYS_SELF_TEST_TOPIC,
+            RMQ_SYS_OFFSET_MOVED_EVENT,
+        ]
+        .iter()
+        .map(|t| (*t).to_owned())
+        .collect();
+        if flavor.is_v5() {
+            system_topic_set.insert(RMQ_SYS_ROCKSDB_OFFSET_TOPIC.to_owned());
+        }
         for t in system_topics(flavor, &settings) {
+            system_topic_set.insert(t.topic_name.clone());
             state.insert(t);
         }
-        TopicConfigManager { settings, doc: ConfigDocument::new(store_root, TOPICS_JSON, flavor, state) }
+        TopicConfigManager {
+            settings,
+            system_topic_set,
+            doc: ConfigDocument::new(store_root, TOPICS_JSON, flavor, state),
+        }
     }
 
     /// The file's path.
@@ -410,32 +434,14 @@ impl TopicConfigManager {
     }
 
     /// `TopicValidator.getSystemTopicSet()` as this broker has it: Java's fixed set plus every topic the
-    /// manager's constructor registers as a system topic.
-    pub fn system_topic_set(&self) -> BTreeSet<String> {
-        let mut set: BTreeSet<String> = [
-            AUTO_CREATE_TOPIC_KEY_TOPIC,
-            RMQ_SYS_SCHEDULE_TOPIC,
-            RMQ_SYS_BENCHMARK_TOPIC,
-            RMQ_SYS_TRANS_HALF_TOPIC,
-            RMQ_SYS_TRACE_TOPIC,
-            RMQ_SYS_TRANS_OP_HALF_TOPIC,
-            RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC,
-            RMQ_SYS_SELF_TEST_TOPIC,
-            RMQ_SYS_OFFSET_MOVED_EVENT,
-        ]
-        .iter()
-        .map(|t| (*t).to_owned())
-        .collect();
-        if self.doc.flavor().is_v5() {
-            set.insert(RMQ_SYS_ROCKSDB_OFFSET_TOPIC.to_owned());
-        }
-        set.extend(system_topics(self.doc.flavor(), &self.settings).into_iter().map(|t| t.topic_name));
-        set
+    /// manager's constructor registers as a system topic (built once, in [`Self::new`]).
+    pub fn system_topic_set(&self) -> &BTreeSet<String> {
+        &self.system_topic_set
     }
 
     /// `TopicValidator.isSystemTopic`: in [`Self::system_topic_set`] or prefixed `rmq_sys_`.
     pub fn is_system_topic(&self, topic: &str) -> bool {
-        topic.starts_with(SYSTEM_TOPIC_PREFIX) || self.system_topic_set().contains(topic)
+        topic.starts_with(SYSTEM_TOPIC_PREFIX) || self.system_topic_set.contains(topic)
     }
 
     /// `buildTopicConfigSerializeWrapper` as the wire type, for REGISTER_BROKER.

@@ -45,7 +45,7 @@ pub(crate) fn get_consumer_connection_list(ctx: &RequestCtx<'_>) -> Reply {
         consume_from_where: info.consume_from_where,
         consume_type: info.consume_type,
         message_model: info.message_model,
-        subscription_table: info.subscription_table.clone().into_iter().collect(),
+        subscription_table: info.subscription_table,
     };
     Ok(ctx.success().with_body(fastjson::to_vec_plain(&body)))
 }

@@ -13,12 +13,10 @@ use crate::broker::processor::{Refusal, Reply, RequestCtx};
 use crate::broker::BrokerRole;
 use crate::protocol::admin::{CloneGroupOffsetRequestHeader, QueryCorrectionOffsetHeader, ResetOffsetRequestHeader};
 use crate::protocol::admin_body::{query_correction_offset_body, reset_offset_body, MessageQueue, MqMap};
+use crate::remoting::command::VERSION_3_0_7_SNAPSHOT;
 use crate::remoting::{RemotingCommand, RequestCode, ResponseCode};
 use crate::store::config_files::consumer_offset::split_topic_at_group;
 use crate::store::consume_queue::BoundaryType;
-
-/// `MQVersion.Version.V3_0_7_SNAPSHOT`: the first client that understands RESET_CONSUMER_CLIENT_OFFSET.
-const V3_0_7_SNAPSHOT: i32 = 49;
 
 /// GET_ALL_CONSUMER_OFFSET: the `consumerOffset.json` document, compact.
 pub(crate) fn get_all_consumer_offset(ctx: &RequestCtx<'_>) -> Reply {
@@ -51,11 +49,8 @@ pub(crate) fn clone_group_offset(ctx: &RequestCtx<'_>) -> Reply {
             tracing::warn!("[cloneGroupOffset], topic config not exist, {topic}");
             continue;
         }
-        if !h.offline.unwrap_or(false) {
-            let subscribed = broker.consumers().consumer_group_info(&src).map(|g| g.subscription_table);
-            if subscribed.is_some_and(|s| !s.is_empty() && !s.contains_key(&topic)) {
-                continue;
-            }
+        if !h.offline.unwrap_or(false) && !broker.consumers().consumes_topic(&src, &topic) {
+            continue;
         }
         broker.offsets().clone_offset(&src, &dest, &header_topic);
     }
@@ -207,7 +202,7 @@ async fn reset_through_clients(ctx: &RequestCtx<'_>, topic: &str, group: &str, h
         ..Default::default()
     };
     for info in channels.values() {
-        if info.version < V3_0_7_SNAPSHOT {
+        if info.version < VERSION_3_0_7_SNAPSHOT {
             // (Java prints the version's enum name; clients this old do not exist in practice.)
             return Err(Refusal::system_error(format!(
                 "the client does not support this feature. version={}",

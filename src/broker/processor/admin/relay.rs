@@ -13,6 +13,7 @@ use crate::protocol::admin::{
     ConsumeMessageDirectlyResultRequestHeader, GetConsumerRunningInfoRequestHeader, GetConsumerStatusRequestHeader,
 };
 use crate::protocol::admin_body::{mq_map, object, MessageQueue, MqMap};
+use crate::remoting::command::{VERSION_3_0_7_SNAPSHOT, VERSION_3_1_8_SNAPSHOT};
 use crate::remoting::{fastjson, RemotingCommand, RequestCode, ResponseCode};
 use crate::store::message::decode_message_id;
 
@@ -20,10 +21,6 @@ use crate::store::message::decode_message_id;
 const CALL_CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 /// `getConsumeStatus`'s wait per client.
 const CONSUMER_STATUS_TIMEOUT: Duration = Duration::from_secs(5);
-/// `MQVersion.Version.V3_1_8_SNAPSHOT`: the first client that answers 307/309.
-const V3_1_8_SNAPSHOT: i32 = 72;
-/// `MQVersion.Version.V3_0_7_SNAPSHOT`.
-const V3_0_7_SNAPSHOT: i32 = 49;
 
 /// `callConsumer`: sends `code` with the request's ext fields and `body` to the consumer `client_id` of `group`.
 async fn call_consumer(
@@ -37,7 +34,7 @@ async fn call_consumer(
     let Some(info) = ctx.broker.consumers().find_channel(group, client_id) else {
         return Err(Refusal::system_error(format!("The Consumer <{group}> <{client_id}> not online")));
     };
-    if info.version < V3_1_8_SNAPSHOT {
+    if info.version < VERSION_3_1_8_SNAPSHOT {
         return Err(Refusal::system_error(format!(
             "The Consumer <{client_id}> Version <{}> too low to finish, please upgrade it to V3_1_8_SNAPSHOT",
             info.version
@@ -114,7 +111,7 @@ pub(crate) async fn get_consumer_status(ctx: &RequestCtx<'_>) -> Reply {
     let notice = GetConsumerStatusRequestHeader { topic: Some(topic), group: Some(group), client_addr: None };
     let mut table: Vec<(String, Vec<u8>)> = Vec::new();
     for info in channels.values() {
-        if info.version < V3_0_7_SNAPSHOT {
+        if info.version < VERSION_3_0_7_SNAPSHOT {
             return Err(Refusal::system_error(format!(
                 "the client does not support this feature. version={}",
                 info.version

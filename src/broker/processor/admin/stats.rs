@@ -54,14 +54,6 @@ fn topic_consume_stats(
     Some((table, broker.stats().consume_tps(group, topic)))
 }
 
-/// Drops topics the online group does not subscribe (when it subscribes anything).
-fn subscribed(broker: &Broker, group: &str, topic: &str) -> bool {
-    match broker.consumers().consumer_group_info(group) {
-        Some(info) if !info.subscription_table.is_empty() => info.subscription_table.contains_key(topic),
-        _ => true,
-    }
-}
-
 /// GET_CONSUME_STATS: the group's stats over the header's topic, [5.3.3] `topicList`, or every topic it has
 /// offsets for.
 pub(crate) fn get_consume_stats(ctx: &RequestCtx<'_>) -> Reply {
@@ -80,7 +72,7 @@ pub(crate) fn get_consume_stats(ctx: &RequestCtx<'_>) -> Reply {
             Some(topic) => vec![topic],
             None => broker.offsets().which_topic_by_consumer(&group).into_iter().collect(),
         };
-        candidates.into_iter().filter(|t| subscribed(broker, &group, t)).collect()
+        candidates.into_iter().filter(|t| broker.consumers().consumes_topic(&group, t)).collect()
     };
     let mut table = MqMap::default();
     let mut tps = 0.0;
@@ -106,7 +98,7 @@ pub(crate) fn get_broker_consume_stats(ctx: &RequestCtx<'_>) -> Reply {
         let mut stats_of_group = Vec::new();
         for topic in broker.offsets().which_topic_by_consumer(&group) {
             let Some(config) = broker.topics().select_topic_config(&topic) else { continue };
-            if is_order && !config.order || !subscribed(broker, &group, &topic) {
+            if is_order && !config.order || !broker.consumers().consumes_topic(&group, &topic) {
                 continue;
             }
             let Some((table, tps)) = topic_consume_stats(broker, &group, &topic, Queues::Write, false) else {

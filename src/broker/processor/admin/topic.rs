@@ -193,7 +193,7 @@ pub(crate) fn get_topic_config(ctx: &RequestCtx<'_>) -> Reply {
 
 /// GET_SYSTEM_TOPIC_LIST_FROM_BROKER: `TopicValidator.getSystemTopicSet()`.
 pub(crate) fn get_system_topic_list(ctx: &RequestCtx<'_>) -> Reply {
-    let list = TopicList { broker_addr: None, topic_list: ctx.broker.topics().system_topic_set() };
+    let list = TopicList { broker_addr: None, topic_list: ctx.broker.topics().system_topic_set().clone() };
     Ok(ctx.success().with_body(fastjson::to_vec_plain(&list)))
 }
 
