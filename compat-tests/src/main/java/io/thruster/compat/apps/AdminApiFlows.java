@@ -383,6 +383,19 @@ public final class AdminApiFlows {
     }
 
     static void consumerRunningInfo(Report r) throws Exception {
+        // The admin ext finds the consumer through the route of its %RETRY% topic, which the broker creates and
+        // registers after the group's first heartbeat (asynchronously on the Java 4.9.7 broker): wait for it.
+        String retry = "%RETRY%" + ga;
+        long t0 = Flows.now();
+        boolean routed = Flows.await(30_000, () -> {
+            try {
+                Dyn.call(admin, "examineTopicRouteInfo", retry);
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        r.info("route of " + retry, (routed ? "after " : "still missing after ") + (Flows.now() - t0) + " ms");
         Object info = Dyn.call(admin, "getConsumerRunningInfo", ga, clientId, false);
         Properties props = (Properties) Dyn.get(info, "properties");
         r.check(props.containsKey("PROP_CONSUME_TYPE"), "PROP_CONSUME_TYPE present");
